@@ -1,0 +1,58 @@
+"""The one place that turns domain errors into HTTP responses."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from karyab.service import InvalidRecordError
+from matching.matcher import UnknownRecordError
+
+logger = logging.getLogger(__name__)
+
+
+def error_response(status: int, error: str, message: str, detail: Any = None) -> JSONResponse:
+    body: dict[str, Any] = {"error": error, "message": message}
+    if detail is not None:
+        body["detail"] = detail
+    return JSONResponse(status_code=status, content=body)
+
+
+def _summarise(errors: list[dict[str, Any]]) -> str:
+    parts = []
+    for item in errors[:5]:
+        where = ".".join(str(p) for p in item.get("loc", ()) if p != "body")
+        parts.append(f"{where or 'body'}: {item.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def _jsonable(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Drop the raw input and context: they can be huge or hold bytes that are not JSON.
+    return [
+        {"loc": list(item.get("loc", ())), "msg": item.get("msg"), "type": item.get("type")}
+        for item in errors[:20]
+    ]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        return error_response(422, "invalid_request", _summarise(errors), _jsonable(errors))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_response(exc.status_code, "http_error", str(exc.detail))
+
+    @app.exception_handler(UnknownRecordError)
+    async def _unknown(_: Request, exc: UnknownRecordError) -> JSONResponse:
+        return error_response(404, "not_found", str(exc))
+
+    @app.exception_handler(InvalidRecordError)
+    async def _invalid(_: Request, exc: InvalidRecordError) -> JSONResponse:
+        return error_response(422, "invalid_record", str(exc))

@@ -1,0 +1,53 @@
+"""Application factory: the engine is loaded once in the lifespan and shared by routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.limits import BodySizeLimit
+from api.routes import health, jobseekers, match, vacancies
+from karyab.service import Karyab
+from karyab.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = """
+Persian-first job matching for Iran's national employment system: vacancies for a
+jobseeker's CV, and a shortlist of jobseekers for a vacancy, each result explained with the
+skills it matches and misses. Scores are cosine similarities: compare them within one result
+list, never against a fixed threshold.
+"""
+
+
+def create_app(settings: Settings | None = None, engine: Karyab | None = None) -> FastAPI:
+    """Build the app. Pass ``engine`` to share one already loaded (tests do)."""
+    settings = settings or (engine.settings if engine else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = engine is None
+        app.state.engine = engine or Karyab.open(settings)
+        if owned and settings.load_demo:
+            app.state.engine.load_demo_if_empty(show_progress=True)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.engine.close()
+
+    app = FastAPI(
+        title="karyab",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for module in (health, jobseekers, vacancies, match):
+        app.include_router(module.router)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    return app

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import EngineDep
+from api.schemas import MatchPublic, MatchRequest, MatchResponse
+from matching.matcher import SearchFilters
+
+router = APIRouter(prefix="/v1", tags=["match"])
+
+
+@router.post("/match", response_model=MatchResponse)
+def match(body: MatchRequest, engine: EngineDep) -> MatchResponse:
+    """Vacancies for a CV text (`kind="cv"`), or jobseekers for a vacancy text."""
+    filters = SearchFilters(**body.filters.model_dump()) if body.filters else None
+    matches = engine.match_text(body.text, body.kind, body.k, filters)
+    return MatchResponse(results=[MatchPublic.of(m) for m in matches])

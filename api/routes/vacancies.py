@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from api.deps import EngineDep
+from api.schemas import MatchPublic, MatchResponse, VacancyCreate, VacancyPublic
+from karyab.records import Education, Vacancy
+from matching.matcher import SearchFilters, UnknownRecordError
+
+router = APIRouter(prefix="/v1/vacancies", tags=["vacancies"])
+
+IdPath = Annotated[str, Path(min_length=1, max_length=128)]
+
+
+@router.post("", response_model=VacancyPublic, status_code=201)
+def create_vacancy(body: VacancyCreate, engine: EngineDep) -> VacancyPublic:
+    """Store (or replace) a vacancy; it is encoded and indexed at once."""
+    record = body.to_record(body.id or f"v-{uuid.uuid4().hex[:12]}")
+    engine.add_vacancies([record])
+    return VacancyPublic.of(record)
+
+
+@router.get("/{vacancy_id}", response_model=VacancyPublic)
+def get_vacancy(vacancy_id: IdPath, engine: EngineDep) -> VacancyPublic:
+    record = engine.get("vacancy", vacancy_id)
+    if not isinstance(record, Vacancy):
+        raise UnknownRecordError("vacancy", vacancy_id)
+    return VacancyPublic.of(record)
+
+
+@router.get("/{vacancy_id}/shortlist", response_model=MatchResponse)
+def shortlist(
+    vacancy_id: IdPath,
+    engine: EngineDep,
+    k: Annotated[int, Query(ge=1, le=200)] = 10,
+    province: Annotated[str | None, Query(max_length=100)] = None,
+    city: Annotated[str | None, Query(max_length=100)] = None,
+    min_experience_years: Annotated[int | None, Query(ge=0, le=70)] = None,
+    min_education: Education | None = None,
+) -> MatchResponse:
+    """Jobseekers for a stored vacancy, best first, with filters and an explanation each."""
+    filters = SearchFilters(
+        province=province,
+        city=city,
+        min_experience_years=min_experience_years,
+        min_education=min_education,
+    )
+    matches = engine.shortlist(vacancy_id, k, filters)
+    return MatchResponse(results=[MatchPublic.of(m) for m in matches])

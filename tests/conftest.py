@@ -1,0 +1,33 @@
+"""Shared fixtures: the converted e5 model is built once per test session and cached."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def models_dir() -> Path:
+    """Where the converted model is cached between test runs (KARYAB_TEST_MODELS_DIR)."""
+    return Path(os.environ.get("KARYAB_TEST_MODELS_DIR", REPO / ".karyab-data" / "models"))
+
+
+@pytest.fixture(scope="session")
+def e5_model_dir(models_dir: Path) -> Path:
+    from models.convert import ensure_model
+
+    return ensure_model(models_dir).path
+
+
+@pytest.fixture(scope="session")
+def e5_encoder(e5_model_dir: Path):  # type: ignore[no-untyped-def]
+    from models.encoder import E5Encoder
+
+    return E5Encoder(e5_model_dir)

