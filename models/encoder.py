@@ -63,7 +63,7 @@ class E5Encoder:
         self.model_dir = Path(model_dir)
         self._model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
         self._model.eval()
-        self._max_tokens = int(self._model.max_seq_length) - 2
+        self._max_tokens = int(self._model.max_seq_length or 512) - 2
         self._tokenizer = self._model.tokenizer
         dim = self._model.get_embedding_dimension()
         if dim is None:
@@ -109,7 +109,7 @@ class E5Encoder:
             raise TypeError("encode() takes a sequence of texts, not one string")
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
-        prompt = self._model.prompts[kind]
+        prompt = self._model.prompts.get(kind) or f"{kind}: "
         windows = [self._windows(text, prompt) for text in texts]
         flat = [piece for pieces in windows for piece, _ in pieces]
         vectors = self._model.encode(

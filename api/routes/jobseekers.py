@@ -6,11 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api.deps import EngineDep
+from api.routing import Utf8Route
 from api.schemas import JobseekerCreate, JobseekerPublic, MatchPublic, MatchResponse
 from karyab.records import Jobseeker
 from matching.matcher import SearchFilters, UnknownRecordError
 
-router = APIRouter(prefix="/v1/jobseekers", tags=["jobseekers"])
+router = APIRouter(prefix="/v1/jobseekers", tags=["jobseekers"], route_class=Utf8Route)
 
 IdPath = Annotated[str, Path(min_length=1, max_length=128)]
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import EngineDep
+from api.routing import Utf8Route
 from api.schemas import MatchPublic, MatchRequest, MatchResponse
 from matching.matcher import SearchFilters
 
-router = APIRouter(prefix="/v1", tags=["match"])
+router = APIRouter(prefix="/v1", tags=["match"], route_class=Utf8Route)
 
 
 @router.post("/match", response_model=MatchResponse)

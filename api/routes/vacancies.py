@@ -6,11 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api.deps import EngineDep
+from api.routing import Utf8Route
 from api.schemas import MatchPublic, MatchResponse, VacancyCreate, VacancyPublic
 from karyab.records import Education, Vacancy
 from matching.matcher import SearchFilters, UnknownRecordError
 
-router = APIRouter(prefix="/v1/vacancies", tags=["vacancies"])
+router = APIRouter(prefix="/v1/vacancies", tags=["vacancies"], route_class=Utf8Route)
 
 IdPath = Annotated[str, Path(min_length=1, max_length=128)]
 
