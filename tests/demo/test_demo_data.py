@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -31,8 +30,8 @@ from demo.records import (
     STYLES,
     VACANCY_KEYS,
 )
+from taxonomy.isco import load_isco
 
-ISCO_CSV = Path(__file__).parents[2] / ".." / "shared/data/isco08/isco08_structure_en_fa.csv"
 PERSIAN_LETTER = re.compile(r"[\u0600-\u06FF]")
 LATIN_LETTER = re.compile(r"[A-Za-z]")
 Record = dict[str, Any]
@@ -141,14 +140,7 @@ def test_styles(vacancies: list[Record], jobseekers: list[Record]) -> None:
 def test_isco_codes_are_official_unit_groups(
     vacancies: list[Record], jobseekers: list[Record]
 ) -> None:
-    if not ISCO_CSV.is_file():
-        pytest.skip(f"ISCO-08 reference table not found at {ISCO_CSV}")
-    with ISCO_CSV.open(encoding="utf-8", newline="") as handle:
-        official = {
-            row["code"]
-            for row in csv.DictReader(handle)
-            if row["level"] == "4" and row["official_isco08"] == "True"
-        }
+    official = {group.code for group in load_isco().units(official_only=True)}
     used = {r["isco_code"] for r in vacancies + jobseekers} | {o.isco_code for o in OCCUPATIONS}
     assert used <= official, sorted(used - official)
 

@@ -1,0 +1,132 @@
+"""Occupation-coding evaluation: accuracy at each ISCO level, selective coding, calibration.
+
+The labelled set is a TSV with ``id``, ``title``, ``code`` (the reconciled 4-digit code) and
+``alternatives`` (other acceptable codes, comma-separated: where the independent coders
+disagreed, or where the title is genuinely ambiguous). A prediction counts as right at a
+level when its code's first ``level`` digits equal those of the code or of an alternative.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from models.occupation_coder import OccupationPrediction
+
+LEVELS = (1, 2, 3, 4)
+
+
+@dataclass(frozen=True)
+class LabelledTitle:
+    id: str
+    title: str
+    code: str
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def acceptable(self) -> tuple[str, ...]:
+        return (self.code, *self.alternatives)
+
+
+class Coder(Protocol):
+    def predict(self, texts: Sequence[str], top_k: int = 5) -> list[OccupationPrediction]: ...
+
+
+def load_labelled(path: Path) -> list[LabelledTitle]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            LabelledTitle(
+                id=row["id"],
+                title=row["title"],
+                code=row["code"],
+                alternatives=tuple(c for c in row.get("alternatives", "").split(",") if c),
+            )
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        ]
+
+
+def _hit(predicted: str, item: LabelledTitle, level: int) -> bool:
+    return any(predicted[:level] == code[:level] for code in item.acceptable)
+
+
+def reliability_curve(
+    confidence: np.ndarray, correct: np.ndarray, bins: int = 10
+) -> list[dict[str, float]]:
+    """Mean confidence against observed accuracy per equal-width confidence bin."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    curve = []
+    for low, high in itertools.pairwise(edges):
+        inside = (confidence >= low) & ((confidence < high) | (high == 1.0))
+        if inside.any():
+            curve.append(
+                {
+                    "low": float(low),
+                    "high": float(high),
+                    "count": int(inside.sum()),
+                    "confidence": float(confidence[inside].mean()),
+                    "accuracy": float(correct[inside].mean()),
+                }
+            )
+    return curve
+
+
+def coverage_at_error(confidence: np.ndarray, correct: np.ndarray, error: float) -> float:
+    """Largest share of items that can be auto-coded, most confident first, within ``error``."""
+    if len(confidence) == 0:
+        return 0.0
+    order = np.argsort(-confidence, kind="stable")
+    errors = np.cumsum(~correct[order])
+    rates = errors / np.arange(1, len(order) + 1)
+    ok = np.flatnonzero(rates <= error)
+    return float((ok.max() + 1) / len(order)) if len(ok) else 0.0
+
+
+@dataclass
+class OccupationCodingEvaluator:
+    """``evaluator(coder) -> dict``: flat metric names, primary ``accuracy@1_4digit``."""
+
+    items: Sequence[LabelledTitle]
+    target_error: float = 0.05
+    primary_metric: str = "accuracy@1_4digit"
+
+    def predictions(self, coder: Coder) -> list[OccupationPrediction]:
+        return coder.predict([item.title for item in self.items], top_k=5)
+
+    def __call__(self, coder: Coder) -> dict[str, float]:
+        return self.score(self.predictions(coder))
+
+    def score(self, predictions: Sequence[OccupationPrediction]) -> dict[str, float]:
+        metrics: dict[str, float] = {}
+        for level in LEVELS:
+            at1 = [
+                bool(p.candidates) and _hit(p.candidates[0].code, item, level)
+                for p, item in zip(predictions, self.items, strict=True)
+            ]
+            at5 = [
+                any(_hit(c.code, item, level) for c in p.candidates[:5])
+                for p, item in zip(predictions, self.items, strict=True)
+            ]
+            name = f"{level}digit"
+            metrics[f"accuracy@1_{name}"] = float(np.mean(at1))
+            metrics[f"accuracy@5_{name}"] = float(np.mean(at5))
+        confidence = np.array([p.confidence for p in predictions])
+        correct = np.array(
+            [
+                bool(p.candidates) and _hit(p.candidates[0].code, item, 4)
+                for p, item in zip(predictions, self.items, strict=True)
+            ]
+        )
+        accepted = np.array([not p.abstain for p in predictions])
+        metrics[f"coverage@error{self.target_error:g}"] = coverage_at_error(
+            confidence, correct, self.target_error
+        )
+        metrics["auto_coded_share"] = float(accepted.mean())
+        metrics["auto_coded_error"] = float(1 - correct[accepted].mean()) if accepted.any() else 0.0
+        metrics["n"] = float(len(self.items))
+        return metrics

@@ -1,0 +1,317 @@
+"""ISCO-08 occupation coding of Persian job titles, vacancies and CVs.
+
+Three views of a title vote for 4-digit codes:
+
+* **semantic**: nearest titles of the Persian title index in e5 space (max cosine per code);
+* **lexical**: nearest titles by character n-gram TF-IDF (robust to spelling, ZWNJ and
+  transliteration variants);
+* **classifier**: a linear model (scikit-learn) over word and character n-grams, trained on
+  the index and on full-text examples.
+
+For each candidate code a small logistic model combines the three views into one score; it
+is trained on out-of-fold predictions, so it learns how far each view can be trusted on
+titles it has not seen. The top score is then calibrated (isotonic regression, again out of
+fold) into the probability that the top code is right, and the coder abstains below the
+threshold that keeps the error of accepted codes under a target rate: selective coding, as
+statistical offices do it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import StratifiedKFold
+
+from models.encoder import Encoder
+from nlp.normalize import normalize
+from nlp.titles import parse_job_title
+from taxonomy.isco import IscoTaxonomy
+
+logger = logging.getLogger(__name__)
+
+_SPACES = re.compile(r"[\s\u200c]+")
+_NEIGHBOURS = 50
+_CANDIDATES = 20
+N_FEATURES = 9
+
+
+@dataclass(frozen=True)
+class OccupationCandidate:
+    code: str
+    title_fa: str
+    title_en: str
+    score: float
+
+
+@dataclass(frozen=True)
+class OccupationPrediction:
+    candidates: tuple[OccupationCandidate, ...]
+    confidence: float
+    abstain: bool
+
+    @property
+    def code(self) -> str | None:
+        return self.candidates[0].code if self.candidates else None
+
+
+def title_key(text: str) -> str:
+    """The occupational part of a title, normalised, ZWNJ and spaces unified."""
+    parsed = parse_job_title(text) if len(text) <= 300 else None
+    title = parsed.title if parsed and parsed.title else normalize(text)
+    return _SPACES.sub(" ", title.lower()).strip()
+
+
+def main_title(text: str) -> str:
+    """The line of a vacancy or CV that names the occupation: its first non-empty line."""
+    for line in text.splitlines():
+        line = line.strip(" \t-•*:")
+        if line:
+            return line[:300]
+    return ""
+
+
+@dataclass(frozen=True)
+class _Views:
+    """Per-query scores from each view, for the candidate codes of that query."""
+
+    codes: list[list[str]]
+    features: list[np.ndarray]  # one (n_candidates, N_FEATURES) block per query
+
+
+class OccupationCoder:
+    """Ranked ISCO-08 unit groups with a calibrated confidence and an abstain flag."""
+
+    def __init__(
+        self,
+        taxonomy: IscoTaxonomy,
+        encoder: Encoder,
+        *,
+        target_error: float = 0.05,
+        n_folds: int = 4,
+        random_state: int = 0,
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.encoder = encoder
+        self.target_error = target_error
+        self.n_folds = n_folds
+        self.random_state = random_state
+
+    # -- training ---------------------------------------------------------------------
+
+    def fit(self, texts: Sequence[str], codes: Sequence[str]) -> OccupationCoder:
+        """Learn from (title or text, 4-digit code) examples."""
+        if len(texts) != len(codes) or not texts:
+            raise ValueError("texts and codes must be non-empty and of equal length")
+        unknown = sorted({c for c in codes if c not in self.taxonomy})
+        if unknown:
+            raise ValueError(f"unknown ISCO codes in training data: {unknown[:10]}")
+        keys = [title_key(t) for t in texts]
+        labels = np.asarray(codes)
+        self.codes_ = sorted(set(codes))
+        self.code_index_ = {code: i for i, code in enumerate(self.codes_)}
+        y = np.array([self.code_index_[c] for c in codes])
+
+        logger.info("encoding %d training titles", len(keys))
+        self.keys_ = keys
+        self.labels_ = labels
+        self.vectors_ = self.encoder.encode(keys, "query", batch_size=128)
+        self.lexical_ = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=1
+        ).fit(keys)
+        self.lexical_matrix_ = self.lexical_.transform(keys)
+        self.word_ = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)
+        self.word_.fit(keys)
+
+        folds = self._folds(y)
+        oof_codes: list[list[str]] = []
+        oof_features: list[np.ndarray] = []
+        oof_truth: list[str] = []
+        for train, held in folds:
+            classifier = self._train_classifier(keys, y, train)
+            views = self._views(
+                [keys[i] for i in held],
+                self.vectors_[held],
+                classifier,
+                allowed=train,
+            )
+            oof_codes.extend(views.codes)
+            oof_features.extend(views.features)
+            oof_truth.extend(labels[held])
+
+        rows: list[np.ndarray] = []
+        targets: list[bool] = []
+        for cands, feats, truth in zip(oof_codes, oof_features, oof_truth, strict=True):
+            rows.append(feats)
+            targets.extend(code == truth for code in cands)
+        self.combiner_ = LogisticRegression(C=1.0, max_iter=1000)
+        self.combiner_.fit(np.vstack(rows), np.asarray(targets))
+
+        top_scores, correct = [], []
+        for cands, feats, truth in zip(oof_codes, oof_features, oof_truth, strict=True):
+            ranked = self._rank(cands, feats)
+            top_scores.append(ranked[0][1] if ranked else 0.0)
+            correct.append(bool(ranked) and ranked[0][0] == truth)
+        self.calibrator_ = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+        self.calibrator_.fit(np.asarray(top_scores), np.asarray(correct, dtype=float))
+        confidences = self.calibrator_.predict(np.asarray(top_scores))
+        self.threshold_ = _threshold_for_error(confidences, np.asarray(correct), self.target_error)
+        self.oof_accuracy_ = float(np.mean(correct))
+        logger.info(
+            "out-of-fold accuracy@1 %.3f; abstain below confidence %.3f",
+            self.oof_accuracy_,
+            self.threshold_,
+        )
+        self.classifier_ = self._train_classifier(keys, y, np.arange(len(keys)))
+        return self
+
+    def _folds(self, y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        counts = np.bincount(y)
+        n_splits = max(2, min(self.n_folds, int(counts.min()) if counts.min() >= 2 else 2))
+        # Codes with a single example cannot be stratified; they stay in training only.
+        single = np.isin(y, np.flatnonzero(counts < n_splits))
+        index = np.flatnonzero(~single)
+        splitter = StratifiedKFold(n_splits, shuffle=True, random_state=self.random_state)
+        folds = []
+        for train, held in splitter.split(index, y[index]):
+            folds.append((np.concatenate([index[train], np.flatnonzero(single)]), index[held]))
+        return folds
+
+    def _features(self, keys: Sequence[str]) -> sparse.csr_matrix:
+        return sparse.hstack([self.lexical_.transform(keys), self.word_.transform(keys)]).tocsr()
+
+    def _train_classifier(self, keys: Sequence[str], y: np.ndarray, rows: np.ndarray) -> object:
+        classifier = SGDClassifier(
+            loss="modified_huber",
+            alpha=2e-5,
+            max_iter=25,
+            tol=None,
+            random_state=self.random_state,
+        )
+        classifier.fit(self._features([keys[i] for i in rows]), y[rows])
+        return classifier
+
+    # -- scoring ----------------------------------------------------------------------
+
+    def _views(
+        self,
+        keys: Sequence[str],
+        vectors: np.ndarray,
+        classifier: object,
+        allowed: np.ndarray | None = None,
+    ) -> _Views:
+        semantic = vectors @ self.vectors_.T
+        lexical = (self.lexical_.transform(keys) @ self.lexical_matrix_.T).toarray()
+        if allowed is not None:
+            mask = np.full(len(self.keys_), -1.0, dtype=np.float32)
+            mask[allowed] = 0.0
+            blocked = mask < 0
+            semantic[:, blocked] = -1.0
+            lexical[:, blocked] = -1.0
+        decision = np.asarray(classifier.decision_function(self._features(keys)))  # type: ignore[attr-defined]
+        classes = list(classifier.classes_)  # type: ignore[attr-defined]
+        all_codes, all_features = [], []
+        for row in range(len(keys)):
+            sem = _per_code_max(semantic[row], self.labels_, _NEIGHBOURS)
+            lex = _per_code_max(lexical[row], self.labels_, _NEIGHBOURS)
+            clf_scores = decision[row]
+            clf_order = np.argsort(-clf_scores)[:_CANDIDATES]
+            clf = {self.codes_[classes[i]]: float(clf_scores[i]) for i in clf_order}
+            candidates = list(dict.fromkeys([*_top(sem, 10), *_top(lex, 10), *_top(clf, 10)]))
+            sem_best = max(sem.values(), default=0.0)
+            lex_best = max(lex.values(), default=0.0)
+            clf_best = max(clf.values(), default=0.0)
+            sem_rank = {c: r for r, c in enumerate(_top(sem, len(sem)))}
+            lex_rank = {c: r for r, c in enumerate(_top(lex, len(lex)))}
+            clf_rank = {c: r for r, c in enumerate(_top(clf, len(clf)))}
+            feats = np.zeros((len(candidates), N_FEATURES), dtype=np.float32)
+            for i, code in enumerate(candidates):
+                feats[i] = [
+                    sem.get(code, 0.0),
+                    sem.get(code, 0.0) - sem_best,
+                    1.0 / (1 + sem_rank.get(code, 50)),
+                    lex.get(code, 0.0),
+                    lex.get(code, 0.0) - lex_best,
+                    1.0 / (1 + lex_rank.get(code, 50)),
+                    clf.get(code, -1.0),
+                    clf.get(code, -1.0) - clf_best,
+                    1.0 / (1 + clf_rank.get(code, 50)),
+                ]
+            all_codes.append(candidates)
+            all_features.append(feats)
+        return _Views(all_codes, all_features)
+
+    def _rank(self, codes: list[str], features: np.ndarray) -> list[tuple[str, float]]:
+        if not codes:
+            return []
+        logits = self.combiner_.decision_function(features)
+        weights = np.exp(logits - logits.max())
+        probabilities = weights / weights.sum()
+        order = np.argsort(-probabilities)
+        return [(codes[i], float(probabilities[i])) for i in order]
+
+    def predict(self, texts: Sequence[str], top_k: int = 5) -> list[OccupationPrediction]:
+        """Ranked codes for each text (a title, or a vacancy/CV whose first line is used)."""
+        if top_k < 1:
+            raise ValueError("top_k must be at least 1")
+        keys = [title_key(main_title(t) if "\n" in t.strip() else t) for t in texts]
+        predictions: list[OccupationPrediction] = []
+        usable = [i for i, k in enumerate(keys) if k]
+        results: dict[int, OccupationPrediction] = {}
+        if usable:
+            vectors = self.encoder.encode([keys[i] for i in usable], "query", batch_size=128)
+            views = self._views([keys[i] for i in usable], vectors, self.classifier_)
+            for slot, i in enumerate(usable):
+                ranked = self._rank(views.codes[slot], views.features[slot])
+                confidence = float(self.calibrator_.predict([ranked[0][1]])[0]) if ranked else 0.0
+                candidates = tuple(
+                    OccupationCandidate(
+                        code=code,
+                        title_fa=self.taxonomy.get(code).title_fa,
+                        title_en=self.taxonomy.get(code).title_en,
+                        score=round(score, 6),
+                    )
+                    for code, score in ranked[:top_k]
+                )
+                results[i] = OccupationPrediction(
+                    candidates, round(confidence, 6), confidence < self.threshold_
+                )
+        for i in range(len(texts)):
+            predictions.append(results.get(i, OccupationPrediction((), 0.0, True)))
+        return predictions
+
+
+def _per_code_max(scores: np.ndarray, labels: np.ndarray, k: int) -> dict[str, float]:
+    k = min(k, len(scores))
+    top = np.argpartition(-scores, k - 1)[:k]
+    best: dict[str, float] = defaultdict(lambda: -1.0)
+    for i in top:
+        if scores[i] <= -1.0:
+            continue
+        code = str(labels[i])
+        best[code] = max(best[code], float(scores[i]))
+    return dict(best)
+
+
+def _top(scores: dict[str, float], n: int) -> list[str]:
+    return sorted(scores, key=lambda c: (-scores[c], c))[:n]
+
+
+def _threshold_for_error(confidence: np.ndarray, correct: np.ndarray, target: float) -> float:
+    """Lowest confidence cut whose accepted predictions err at most ``target`` of the time."""
+    order = np.argsort(-confidence)
+    errors = np.cumsum(~correct[order])
+    accepted = np.arange(1, len(order) + 1)
+    ok = errors / accepted <= target
+    if not ok.any():
+        return 1.01
+    last = int(np.flatnonzero(ok).max())
+    return float(confidence[order][last])
