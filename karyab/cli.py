@@ -48,9 +48,11 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _open_engine(settings: Settings, *, demo: bool) -> object:
+def _open_engine(settings: Settings, *, demo: bool, coder: bool = True) -> object:
     from karyab.service import Karyab
 
+    if not coder:
+        settings = settings.model_copy(update={"occupation_coder": False})
     engine = Karyab.open(settings)
     if demo and settings.load_demo:
         added = engine.load_demo_if_empty(show_progress=True)
@@ -124,7 +126,7 @@ def cmd_match(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if len(text) > settings.max_text_chars:
         raise UsageError(f"the text is over {settings.max_text_chars} characters")
-    engine = _open_engine(settings, demo=True)
+    engine = _open_engine(settings, demo=True, coder=False)
     assert isinstance(engine, Karyab)
     try:
         filters = SearchFilters(province=args.province, city=args.city)
@@ -147,6 +149,36 @@ def cmd_convert_model(args: argparse.Namespace) -> int:
         json.dumps(
             {"path": str(report.path), "converted": report.converted, "seconds": report.seconds}
         )
+    )
+    return 0
+
+
+def cmd_code_occupations(args: argparse.Namespace) -> int:
+    from karyab.jsonl import JsonlInputError, read_text_records, write_jsonl
+    from karyab.service import build_encoder
+    from models.occupation_training import ensure_occupation_coder
+    from taxonomy.isco import load_isco
+
+    if not 1 <= args.top_k <= 20:
+        raise UsageError("--top-k must be between 1 and 20")
+    settings = _settings(args)
+    try:
+        records = read_text_records(args.input, max_chars=settings.max_text_chars)
+    except JsonlInputError as error:
+        raise UsageError(str(error)) from None
+    coder = ensure_occupation_coder(load_isco(), build_encoder(settings), settings.models_dir)
+    predictions = coder.predict([r.text for r in records], top_k=args.top_k)
+    write_jsonl(
+        args.output,
+        (
+            {
+                "id": record.id,
+                "occupations": [asdict(c) for c in prediction.candidates],
+                "confidence": prediction.confidence,
+                "abstain": prediction.abstain,
+            }
+            for record, prediction in zip(records, predictions, strict=True)
+        ),
     )
     return 0
 
@@ -194,6 +226,20 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--city", help="only results in this city")
     _add_common(match)
     match.set_defaults(func=cmd_match)
+
+    code = commands.add_parser(
+        "code-occupations",
+        help="code job titles, vacancies or CVs to ISCO-08 occupations",
+        description='Read JSONL lines {"id": str, "text": str} and write, in the same '
+        'order, {"id", "occupations": [{"code", "title_fa", "title_en", '
+        '"score"}], "confidence", "abstain"}. A malformed line stops the run with '
+        "exit code 2 and its line number. The coder is trained on first use (a few minutes).",
+    )
+    code.add_argument("input", help="JSONL file, or '-' for stdin")
+    code.add_argument("-o", "--output", default="-", help="output JSONL file (default stdout)")
+    code.add_argument("--top-k", type=int, default=5, help="codes per text (1-20, default 5)")
+    _add_common(code)
+    code.set_defaults(func=cmd_code_occupations)
 
     convert = commands.add_parser(
         "convert-model",

@@ -14,7 +14,7 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -25,6 +25,7 @@ from karyab.records import Jobseeker, Match, Vacancy
 from karyab.settings import Settings
 from matching.matcher import Matcher, SearchFilters
 from models.encoder import E5Encoder, Encoder, HashingEncoder
+from models.occupation_coder import OccupationCoder
 from nlp.normalize import normalize
 from storage.sqlite_store import Kind, SqliteStore
 
@@ -59,10 +60,17 @@ def build_encoder(settings: Settings) -> Encoder:
 class Karyab:
     """Facade used by the API and the CLI."""
 
-    def __init__(self, settings: Settings, encoder: Encoder, store: SqliteStore) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        encoder: Encoder,
+        store: SqliteStore,
+        occupation_coder: OccupationCoder | None = None,
+    ) -> None:
         self.settings = settings
         self.encoder = encoder
         self.store = store
+        self.occupation_coder = occupation_coder
         self._lock = threading.RLock()
         self.indexes: dict[Kind, VectorIndex] = {
             kind: self._load_or_rebuild(kind) for kind in ("vacancy", "jobseeker")
@@ -70,10 +78,21 @@ class Karyab:
         self.matcher = Matcher(encoder, store, self.indexes["vacancy"], self.indexes["jobseeker"])
 
     @classmethod
-    def open(cls, settings: Settings, encoder: Encoder | None = None) -> Karyab:
+    def open(
+        cls,
+        settings: Settings,
+        encoder: Encoder | None = None,
+        occupation_coder: OccupationCoder | None = None,
+    ) -> Karyab:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         store = SqliteStore(settings.db_path)
-        return cls(settings, encoder or build_encoder(settings), store)
+        encoder = encoder or build_encoder(settings)
+        if occupation_coder is None and settings.occupation_coder:
+            from models.occupation_training import ensure_occupation_coder
+            from taxonomy.isco import load_isco
+
+            occupation_coder = ensure_occupation_coder(load_isco(), encoder, settings.models_dir)
+        return cls(settings, encoder, store, occupation_coder)
 
     def close(self) -> None:
         self.save_indexes()
@@ -107,6 +126,7 @@ class Karyab:
             raise InvalidRecordError("the same id appears twice in one write")
         for record in records:
             self.validate(record)
+        records = self._with_occupations(records)
         documents = [normalize(r.document()) for r in records]
         # Encoding happens before anything is written, so a failure writes nothing.
         passages = self.encoder.encode(documents, "passage", show_progress=show_progress)
@@ -115,6 +135,22 @@ class Karyab:
             self.store.upsert(kind, records, queries, passages, self.encoder.name)
             self.indexes[kind].upsert(ids, passages, [r.attributes() for r in records])
         return len(records)
+
+    def _with_occupations(
+        self, records: Sequence[Vacancy | Jobseeker]
+    ) -> list[Vacancy | Jobseeker]:
+        """Code the records that arrive without an ISCO code (the sure cases only)."""
+        uncoded = [i for i, r in enumerate(records) if not r.isco_code]
+        if self.occupation_coder is None or not uncoded:
+            return list(records)
+        predictions = self.occupation_coder.predict(
+            [records[i].title or records[i].text for i in uncoded], top_k=1
+        )
+        coded = list(records)
+        for i, prediction in zip(uncoded, predictions, strict=True):
+            if prediction.code and not prediction.abstain:
+                coded[i] = replace(records[i], isco_code=prediction.code)
+        return coded
 
     def delete(self, kind: Kind, ids: Sequence[str]) -> int:
         with self._lock:

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     max_request_bytes: int = 2_000_000
     max_k: int = 200
     load_demo: bool = True
+    # Train/load the ISCO occupation coder at start (codes records on write, serves the API).
+    occupation_coder: bool = True
 
     @property
     def db_path(self) -> Path:

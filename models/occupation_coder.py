@@ -70,6 +70,16 @@ def title_key(text: str) -> str:
     return _SPACES.sub(" ", title.lower()).strip()
 
 
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def core_key(key: str) -> str:
+    """A title key without its bracketed details (industry, tools, product), when that
+    leaves something: ``کارشناس فروش (روغن خوراکی)`` -> ``کارشناس فروش``."""
+    core = _SPACES.sub(" ", _BRACKETS.sub(" ", key)).strip()
+    return core or key
+
+
 def main_title(text: str) -> str:
     """The line of a vacancy or CV that names the occupation: its first non-empty line."""
     for line in text.splitlines():
@@ -192,12 +202,46 @@ class OccupationCoder:
         classifier = SGDClassifier(
             loss="modified_huber",
             alpha=2e-5,
-            max_iter=25,
+            max_iter=10,
             tol=None,
+            n_jobs=-1,
             random_state=self.random_state,
         )
         classifier.fit(self._features([keys[i] for i in rows]), y[rows])
         return classifier
+
+    # -- persistence ------------------------------------------------------------------
+
+    _STATE = (
+        "codes_",
+        "code_index_",
+        "keys_",
+        "labels_",
+        "vectors_",
+        "lexical_",
+        "lexical_matrix_",
+        "word_",
+        "combiner_",
+        "calibrator_",
+        "threshold_",
+        "oof_accuracy_",
+        "classifier_",
+        "target_error",
+        "random_state",
+    )
+
+    def state(self) -> dict[str, object]:
+        """The fitted state, without the taxonomy and encoder (which are passed in)."""
+        return {name: getattr(self, name) for name in self._STATE}
+
+    @classmethod
+    def from_state(
+        cls, state: dict[str, object], taxonomy: IscoTaxonomy, encoder: Encoder
+    ) -> OccupationCoder:
+        coder = cls(taxonomy, encoder)
+        for name in cls._STATE:
+            setattr(coder, name, state[name])
+        return coder
 
     # -- scoring ----------------------------------------------------------------------
 
@@ -207,9 +251,17 @@ class OccupationCoder:
         vectors: np.ndarray,
         classifier: object,
         allowed: np.ndarray | None = None,
+        core: tuple[list[int], list[str], np.ndarray] | None = None,
     ) -> _Views:
         semantic = vectors @ self.vectors_.T
         lexical = (self.lexical_.transform(keys) @ self.lexical_matrix_.T).toarray()
+        if core is not None and core[0]:
+            # The head of a title without its bracketed details votes too: keep the
+            # better similarity of the full and the core form for each index title.
+            rows, core_keys, core_vectors = core
+            semantic[rows] = np.maximum(semantic[rows], core_vectors @ self.vectors_.T)
+            core_lexical = (self.lexical_.transform(core_keys) @ self.lexical_matrix_.T).toarray()
+            lexical[rows] = np.maximum(lexical[rows], core_lexical)
         if allowed is not None:
             mask = np.full(len(self.keys_), -1.0, dtype=np.float32)
             mask[allowed] = 0.0
@@ -267,8 +319,19 @@ class OccupationCoder:
         usable = [i for i, k in enumerate(keys) if k]
         results: dict[int, OccupationPrediction] = {}
         if usable:
-            vectors = self.encoder.encode([keys[i] for i in usable], "query", batch_size=128)
-            views = self._views([keys[i] for i in usable], vectors, self.classifier_)
+            usable_keys = [keys[i] for i in usable]
+            vectors = self.encoder.encode(usable_keys, "query", batch_size=128)
+            cores = [core_key(k) for k in usable_keys]
+            rows = [j for j, (k, c) in enumerate(zip(usable_keys, cores, strict=True)) if c != k]
+            core_keys = [cores[j] for j in rows]
+            core_vectors = (
+                self.encoder.encode(core_keys, "query", batch_size=128)
+                if rows
+                else np.zeros((0, vectors.shape[1]), dtype=np.float32)
+            )
+            views = self._views(
+                usable_keys, vectors, self.classifier_, core=(rows, core_keys, core_vectors)
+            )
             for slot, i in enumerate(usable):
                 ranked = self._rank(views.codes[slot], views.features[slot])
                 confidence = float(self.calibrator_.predict([ranked[0][1]])[0]) if ranked else 0.0

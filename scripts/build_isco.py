@@ -112,6 +112,38 @@ def main() -> None:
                 ]
             )
     print(f"wrote {len(rows)} groups to {OUT}")
+    _write_english_titles(args.shared)
+
+
+def _write_english_titles(shared: Path) -> None:
+    """English occupation titles per unit group: the ILO index and ESCO's labels."""
+    out = OUT.parent / "occupation_titles_en.csv"
+    seen: set[tuple[str, str]] = set()
+    rows: list[tuple[str, str, str]] = []
+    with (shared / "isco08" / "isco08_ilo_index_titles_en.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            code, title = row["isco08"].strip(), row["title_en"].strip()
+            if len(code) == 4 and code != "0001" and len(title) > 1:
+                rows.append((code, title, "ilo_index"))
+    occupations = shared / "esco-v1.1.1" / "en" / "occupations_en.csv"
+    with occupations.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            code = row["iscoGroup"].strip()
+            if len(code) != 4:
+                continue
+            rows.append((code, row["preferredLabel"].strip(), "esco_preferred"))
+            for alt in (row["altLabels"] or "").split("\n"):
+                if alt.strip():
+                    rows.append((code, alt.strip(), "esco_alternative"))
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["code", "title_en", "source"])
+        for code, title, source in rows:
+            key = (code, title.lower())
+            if key not in seen:
+                seen.add(key)
+                writer.writerow([code, title, source])
+    print(f"wrote {len(seen)} English titles to {out}")
 
 
 if __name__ == "__main__":

@@ -29,3 +29,18 @@ def load_title_index(directory: Path = TITLES_DIR) -> list[TitleEntry]:
             for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
                 entries.append(TitleEntry(row["code"], row["title_fa"].strip(), row["kind"]))
     return entries
+
+
+ENGLISH_TITLES = TITLES_DIR.parent / "occupation_titles_en.csv"
+
+
+def load_english_titles(
+    path: Path = ENGLISH_TITLES, sources: tuple[str, ...] = ("ilo_index", "esco_preferred")
+) -> list[TitleEntry]:
+    """English titles per unit group: the ILO index and ESCO labels (``source`` as kind)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            TitleEntry(row["code"], row["title_en"], row["source"])
+            for row in csv.DictReader(handle)
+            if row["source"] in sources
+        ]

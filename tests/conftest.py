@@ -31,3 +31,20 @@ def e5_encoder(e5_model_dir: Path):  # type: ignore[no-untyped-def]
     from models.encoder import E5Encoder
 
     return E5Encoder(e5_model_dir)
+
+
+SMALL_CODES = ("2512", "2513", "2411", "3313", "8332", "8322", "4120", "5223", "9112", "2221")
+
+
+@pytest.fixture(scope="session")
+def small_coder():  # type: ignore[no-untyped-def]
+    """An occupation coder trained in seconds on ten unit groups, with the hashing encoder."""
+    from models.encoder import HashingEncoder
+    from models.occupation_coder import OccupationCoder
+    from taxonomy.isco import load_isco
+    from taxonomy.titles import load_title_index
+
+    entries = [e for e in load_title_index() if e.code in SMALL_CODES]
+    return OccupationCoder(load_isco(), HashingEncoder(), n_folds=3).fit(
+        [e.title for e in entries], [e.code for e in entries]
+    )

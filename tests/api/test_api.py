@@ -12,6 +12,7 @@ from api.main import create_app
 from karyab.service import Karyab
 from karyab.settings import Settings
 from models.encoder import HashingEncoder
+from models.occupation_coder import OccupationCoder
 
 DEV_VACANCY = {
     "id": "v-dev",
@@ -46,11 +47,11 @@ DEV_SEEKER = {
 
 
 @pytest.fixture()
-def client(tmp_path: Path) -> Iterator[TestClient]:
+def client(tmp_path: Path, small_coder: OccupationCoder) -> Iterator[TestClient]:
     settings = Settings(
         data_dir=tmp_path, encoder="hashing", load_demo=False, max_request_bytes=200_000
     )
-    engine = Karyab.open(settings, HashingEncoder())
+    engine = Karyab.open(settings, HashingEncoder(), occupation_coder=small_coder)
     with TestClient(create_app(settings, engine=engine)) as test_client:
         for body in (DEV_VACANCY, ACC_VACANCY):
             assert test_client.post("/v1/vacancies", json=body).status_code == 201
@@ -187,3 +188,37 @@ def test_bad_query_parameters(client: TestClient) -> None:
     assert client.get("/v1/jobseekers/js-dev/recommendations?k=0").status_code == 422
     assert client.get("/v1/jobseekers/js-dev/recommendations?k=abc").status_code == 422
     assert client.get("/v1/vacancies/v-dev/shortlist?min_education=phd").status_code == 422
+
+
+def test_occupation_coding_endpoint(client: TestClient) -> None:
+    body = {"texts": ["برنامه نویس ارشد Python (تهران) - آقا", "حسابدار خانم"], "top_k": 3}
+    results = client.post("/v1/occupations/code", json=body).json()["results"]
+    assert [r["occupations"][0]["code"] for r in results] == ["2512", "2411"]
+    assert all(len(r["occupations"]) == 3 for r in results)
+    assert all(0.0 <= r["confidence"] <= 1.0 and isinstance(r["abstain"], bool) for r in results)
+    assert results[0]["occupations"][0]["title_en"] == "Software developers"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"texts": []},
+        {"texts": ["حسابدار"] * 1001},
+        {"texts": "حسابدار"},
+        {"texts": ["حسابدار"], "top_k": 0},
+    ],
+)
+def test_occupation_coding_rejects_bad_batches(client: TestClient, body: object) -> None:
+    response = client.post("/v1/occupations/code", json=body)
+    assert response.status_code in (413, 422)
+    assert response.json()["message"]
+
+
+def test_stored_records_get_codes_on_write(client: TestClient) -> None:
+    body = {"id": "v-new", "title": "راننده پایه یک تریلی", "text": "حمل بار بین‌شهری"}
+    assert client.post("/v1/vacancies", json=body).status_code == 201
+    stored = client.get("/v1/vacancies/v-new").json()
+    assert stored["isco_code"] in {"8332", None}  # None only when the coder abstains
+    provided = {**body, "id": "v-coded", "isco_code": "8322"}
+    client.post("/v1/vacancies", json=provided)
+    assert client.get("/v1/vacancies/v-coded").json()["isco_code"] == "8322"

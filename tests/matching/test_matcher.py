@@ -85,7 +85,9 @@ SEEKERS = [
 
 @pytest.fixture()
 def engine(tmp_path: Path) -> Karyab:
-    settings = Settings(data_dir=tmp_path, encoder="hashing", load_demo=False)
+    settings = Settings(
+        data_dir=tmp_path, encoder="hashing", load_demo=False, occupation_coder=False
+    )
     engine = Karyab.open(settings, HashingEncoder())
     engine.add_vacancies(VACANCIES)
     engine.add_jobseekers(SEEKERS)

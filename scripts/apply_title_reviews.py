@@ -1,0 +1,83 @@
+"""Apply a reviewer's corrections to a batch of the Persian title index.
+
+    python scripts/apply_title_reviews.py BATCH.tsv REVIEW.tsv
+
+REVIEW.tsv rows: ``title_fa, code, action, new_code, new_title, reason`` with action ``move``,
+``drop`` or ``fix``. The batch is rewritten in place (same order); the review file is kept
+beside the data as the record of what the review changed. Applying a review twice is a no-op.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+from pathlib import Path
+
+_SEP = re.compile(r"[\s\u200c]+")
+
+
+def key(title: str) -> str:
+    return _SEP.sub("", title).lower()
+
+
+def dedupe(directory: Path) -> None:
+    """Drop rows whose (code, title) an earlier batch already holds (moves create these)."""
+    seen: set[tuple[str, str]] = set()
+    for path in sorted(directory.glob("*.tsv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+        kept = []
+        for row in rows:
+            marker = (row["code"], key(row["title_fa"]))
+            if marker not in seen:
+                seen.add(marker)
+                kept.append(row)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            handle.write("code\ttitle_fa\tkind\n")
+            for row in kept:
+                handle.write(f"{row['code']}\t{row['title_fa']}\t{row['kind']}\n")
+        print(f"{path.name}: {len(rows) - len(kept)} rows already in an earlier batch")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("batch", type=Path, help="a batch file, or with --dedupe its folder")
+    parser.add_argument("review", type=Path, nargs="?")
+    parser.add_argument("--dedupe", action="store_true", help="dedupe across all batches")
+    args = parser.parse_args()
+    if args.dedupe:
+        dedupe(args.batch)
+        return
+    if args.review is None:
+        parser.error("REVIEW is required unless --dedupe is given")
+    with args.batch.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    with args.review.open(encoding="utf-8", newline="") as handle:
+        review = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    actions = {(key(r["title_fa"]), r["code"].strip()): r for r in review}
+    out, applied, seen = [], 0, set()
+    for row in rows:
+        change = actions.get((key(row["title_fa"]), row["code"]))
+        if change:
+            applied += 1
+            action = change["action"].strip()
+            if action == "drop":
+                continue
+            if action == "move" and re.fullmatch(r"\d{4}", change["new_code"].strip()):
+                row = {**row, "code": change["new_code"].strip()}
+            elif action == "fix" and change["new_title"].strip():
+                row = {**row, "title_fa": change["new_title"].strip()}
+        marker = (row["code"], key(row["title_fa"]))
+        if marker not in seen:
+            seen.add(marker)
+            out.append(row)
+    with args.batch.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("code\ttitle_fa\tkind\n")
+        for row in out:
+            handle.write(f"{row['code']}\t{row['title_fa']}\t{row['kind']}\n")
+    print(f"{args.batch.name}: {len(rows)} rows, {applied} corrections applied, {len(out)} kept")
+
+
+if __name__ == "__main__":
+    main()

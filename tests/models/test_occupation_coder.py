@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from evaluation.occupation import (
+    LabelledTitle,
+    OccupationCodingEvaluator,
+    coverage_at_error,
+    reliability_curve,
+)
+from models.encoder import HashingEncoder
+from models.occupation_coder import (
+    OccupationCoder,
+    _threshold_for_error,
+    core_key,
+    main_title,
+    title_key,
+)
+from taxonomy.isco import load_isco
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("برنامه نویس ارشد Python (تهران) - آقا", "برنامه نویس python"),
+        ("استخدام حسابدار خانم در شیراز", "حسابدار"),
+        ("راننده پایه يك", "راننده پایه یک"),
+    ],
+)
+def test_title_key(raw: str, expected: str) -> None:
+    assert title_key(raw) == expected
+
+
+def test_core_key_and_main_title() -> None:
+    assert core_key("کارشناس فروش (روغن خوراکی)") == "کارشناس فروش"
+    assert core_key("(react)") == "(react)"
+    assert main_title("\n\n  - حسابدار ارشد\nشرح وظایف ...") == "حسابدار ارشد"
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("برنامه نویس بک اند Python - آقا", "2512"),
+        ("توسعه‌دهنده فرانت‌اند React (تهران)", "2513"),
+        ("حسابدار ارشد - خانم", "2411"),
+        ("راننده پایه یک تریلی", "8332"),
+        ("منشی و مسئول دفتر", "4120"),
+        ("نیروی خدماتی آقا", "9112"),
+    ],
+)
+def test_codes_titles(small_coder: OccupationCoder, title: str, code: str) -> None:
+    prediction = small_coder.predict([title])[0]
+    assert prediction.code == code
+    assert len(prediction.candidates) == 5
+    scores = [c.score for c in prediction.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert prediction.candidates[0].title_fa
+
+
+def test_vacancy_text_uses_its_first_line(small_coder: OccupationCoder) -> None:
+    text = "حسابدار\nثبت اسناد، تهیه صورت‌های مالی و کار با نرم‌افزار سپیدار"
+    assert small_coder.predict([text])[0].code == "2411"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!!"])
+def test_empty_or_meaningless_text_abstains(small_coder: OccupationCoder, text: str) -> None:
+    prediction = small_coder.predict([text])[0]
+    assert prediction.abstain
+
+
+def test_confidence_is_a_probability(small_coder: OccupationCoder) -> None:
+    predictions = small_coder.predict(["حسابدار", "شرکت نرم‌افزاری آرتان", "کارمند"])
+    assert all(0.0 <= p.confidence <= 1.0 for p in predictions)
+    with pytest.raises(ValueError):
+        small_coder.predict(["حسابدار"], top_k=0)
+
+
+def test_fit_rejects_unknown_codes() -> None:
+    with pytest.raises(ValueError, match="unknown ISCO"):
+        OccupationCoder(load_isco(), HashingEncoder()).fit(["x", "y"], ["2512", "9999"])
+
+
+def test_state_round_trip(small_coder: OccupationCoder) -> None:
+    copy = OccupationCoder.from_state(small_coder.state(), load_isco(), HashingEncoder())
+    titles = ["حسابدار", "راننده کامیون"]
+    assert copy.predict(titles) == small_coder.predict(titles)
+
+
+def test_threshold_for_error() -> None:
+    confidence = np.array([0.9, 0.8, 0.7, 0.6, 0.5])
+    correct = np.array([True, True, True, False, False])
+    assert _threshold_for_error(confidence, correct, 0.0) == pytest.approx(0.7)
+    assert _threshold_for_error(confidence, correct, 0.25) == pytest.approx(0.6)
+    assert coverage_at_error(confidence, correct, 0.0) == pytest.approx(0.6)
+
+
+def test_evaluator_counts_levels_and_alternatives(small_coder: OccupationCoder) -> None:
+    items = [
+        LabelledTitle("a", "حسابدار", "2411"),
+        LabelledTitle("b", "راننده پایه یک", "8331", ("8332",)),  # alternative accepted
+        LabelledTitle("c", "برنامه نویس Python", "2513"),  # same minor group only
+    ]
+    metrics = OccupationCodingEvaluator(items)(small_coder)
+    assert metrics["accuracy@1_4digit"] == pytest.approx(2 / 3)
+    assert metrics["accuracy@1_3digit"] == pytest.approx(1.0)
+    assert metrics["n"] == 3
+    curve = reliability_curve(np.array([0.1, 0.95, 0.97]), np.array([False, True, True]), 10)
+    assert [b["count"] for b in curve] == [1, 2]
