@@ -18,6 +18,9 @@ from karyab.settings import Settings
 logger = logging.getLogger("karyab")
 
 EXIT_USAGE = 2
+LABELLED_OCCUPATIONS = (
+    Path(__file__).resolve().parents[1] / "evaluation" / "data" / "occupation_titles_fa.tsv"
+)
 
 
 class UsageError(Exception):
@@ -183,6 +186,34 @@ def cmd_code_occupations(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate_occupations(args: argparse.Namespace) -> int:
+    import time
+
+    from evaluation.occupation import OccupationCodingEvaluator, load_labelled
+    from evaluation.occupation_report import write_report
+    from karyab.service import build_encoder
+    from models.occupation_training import ensure_occupation_coder
+    from taxonomy.isco import load_isco
+
+    labels = Path(args.labels) if args.labels else LABELLED_OCCUPATIONS
+    if not labels.is_file():
+        raise UsageError(f"no such labelled set: {labels}")
+    settings = _settings(args)
+    coder = ensure_occupation_coder(load_isco(), build_encoder(settings), settings.models_dir)
+    evaluator = OccupationCodingEvaluator(load_labelled(labels))
+    started = time.perf_counter()
+    predictions = evaluator.predictions(coder)
+    seconds = time.perf_counter() - started
+    metrics = write_report(
+        evaluator,
+        predictions,
+        Path(args.report),
+        extra={"titles_per_second": len(predictions) / seconds, "encoder": coder.encoder.name},
+    )
+    print(json.dumps(metrics, indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="karyab",
@@ -240,6 +271,18 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--top-k", type=int, default=5, help="codes per text (1-20, default 5)")
     _add_common(code)
     code.set_defaults(func=cmd_code_occupations)
+
+    evaluate = commands.add_parser(
+        "evaluate-occupations",
+        help="evaluate the occupation coder on the labelled Persian job-ad titles",
+        description="Code the labelled titles and write metrics.json (accuracy@1/@5 at 1-4 "
+        "digits, coverage at 5%% error, reliability curve), reliability.png and "
+        "worst_errors.tsv into the report folder.",
+    )
+    evaluate.add_argument("--report", required=True, help="folder for the report files")
+    evaluate.add_argument("--labels", help="labelled TSV (default: the bundled set)")
+    _add_common(evaluate)
+    evaluate.set_defaults(func=cmd_evaluate_occupations)
 
     convert = commands.add_parser(
         "convert-model",

@@ -28,8 +28,9 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.isotonic import IsotonicRegression
-from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
 
 from models.encoder import Encoder
 from nlp.normalize import normalize
@@ -41,7 +42,7 @@ logger = logging.getLogger(__name__)
 _SPACES = re.compile(r"[\s\u200c]+")
 _NEIGHBOURS = 50
 _CANDIDATES = 20
-N_FEATURES = 9
+N_FEATURES = 10
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,12 @@ class OccupationCoder:
         self.lexical_matrix_ = self.lexical_.transform(keys)
         self.word_ = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)
         self.word_.fit(keys)
+        # How many index titles a code has tracks how common it is in the labour market.
+        counts = np.bincount(y, minlength=len(self.codes_))
+        self.log_prior_ = {
+            code: float(np.log1p(counts[i]) / np.log1p(counts.max()))
+            for i, code in enumerate(self.codes_)
+        }
 
         folds = self._folds(y)
         oof_codes: list[list[str]] = []
@@ -199,14 +206,7 @@ class OccupationCoder:
         return sparse.hstack([self.lexical_.transform(keys), self.word_.transform(keys)]).tocsr()
 
     def _train_classifier(self, keys: Sequence[str], y: np.ndarray, rows: np.ndarray) -> object:
-        classifier = SGDClassifier(
-            loss="modified_huber",
-            alpha=2e-5,
-            max_iter=10,
-            tol=None,
-            n_jobs=-1,
-            random_state=self.random_state,
-        )
+        classifier = LinearSVC(C=0.5, random_state=self.random_state)
         classifier.fit(self._features([keys[i] for i in rows]), y[rows])
         return classifier
 
@@ -225,6 +225,7 @@ class OccupationCoder:
         "calibrator_",
         "threshold_",
         "oof_accuracy_",
+        "log_prior_",
         "classifier_",
         "target_error",
         "random_state",
@@ -296,6 +297,7 @@ class OccupationCoder:
                     clf.get(code, -1.0),
                     clf.get(code, -1.0) - clf_best,
                     1.0 / (1 + clf_rank.get(code, 50)),
+                    self.log_prior_.get(code, 0.0),
                 ]
             all_codes.append(candidates)
             all_features.append(feats)

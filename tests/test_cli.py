@@ -7,7 +7,14 @@ import pytest
 
 from karyab.cli import build_parser, main
 
-COMMANDS = ["serve", "prepare", "match", "convert-model"]
+COMMANDS = [
+    "serve",
+    "prepare",
+    "match",
+    "convert-model",
+    "code-occupations",
+    "evaluate-occupations",
+]
 
 
 @pytest.mark.parametrize("argv", [["--help"], *[[c, "--help"] for c in COMMANDS]])
@@ -71,3 +78,59 @@ def test_match_prints_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     results = json.loads(out)["results"]
     assert len(results) == 3
     assert {"id", "title", "score", "matched_skills", "missing_skills"} <= set(results[0])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"id": "a", "text": "x"}\n{not json}\n', "line 2: invalid JSON"),
+        (b'{"id": "a", "text": "x"}\n["a"]\n', "line 2: expected an object"),
+        (b'{"id": "", "text": "x"}\n', "line 1: 'id'"),
+        (b'{"id": "a", "text": 5}\n', "line 1: 'text'"),
+        (b'{"id": "a", "text": "x"}\n\n{"id": "a", "text": "y"}\n', "line 3: id 'a' appears twice"),
+        (b'{"id": "a", "text": "\xff"}\n', "line 1: not UTF-8"),
+    ],
+)
+def test_code_occupations_stops_on_a_bad_line(
+    content: bytes, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(content)
+    out = tmp_path / "out.jsonl"
+    argv = ["code-occupations", str(source), "-o", str(out), "--data-dir", str(tmp_path)]
+    assert main([*argv, "--encoder", "hashing"]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()  # nothing half-written
+
+
+def test_code_occupations_rejects_bad_top_k(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "حسابدار"}\n', encoding="utf-8")
+    assert main(["code-occupations", str(source), "--top-k", "0", "--encoder", "hashing"]) == 2
+
+
+@pytest.mark.slow
+def test_code_occupations_end_to_end(tmp_path: Path) -> None:
+    """Trains the full coder (hashing encoder), codes a file, and reuses the cached coder."""
+    source = tmp_path / "in.jsonl"
+    lines = [
+        {"id": "1", "text": "برنامه نویس ارشد Python (تهران) - آقا"},
+        {"id": "2", "text": "حسابدار خانم"},
+        {"id": "3", "text": "راننده پایه یک"},
+        {"id": "4", "text": "!!!"},
+    ]
+    source.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), "utf-8")
+    out = tmp_path / "out.jsonl"
+    argv = ["code-occupations", str(source), "-o", str(out), "--top-k", "3"]
+    argv += ["--data-dir", str(tmp_path / "data"), "--encoder", "hashing"]
+    assert main(argv) == 0
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["1", "2", "3", "4"]
+    assert rows[0]["occupations"][0]["code"] in {"2512", "2513", "2514"}
+    assert rows[1]["occupations"][0]["code"] in {"2411", "3313", "4311"}
+    assert rows[2]["occupations"][0]["code"] in {"8332", "8322"}
+    assert rows[3]["abstain"] is True
+    assert all(len(r["occupations"]) == 3 for r in rows[:3])
+    assert {"code", "title_fa", "title_en", "score"} == set(rows[0]["occupations"][0])
+    cached = list((tmp_path / "data" / "models").glob("occupation-coder-*.pkl"))
+    assert len(cached) == 1
