@@ -15,7 +15,13 @@ import numpy as np
 
 from index.vector_index import Hit, VectorIndex
 from karyab.records import Education, Jobseeker, Match, Vacancy
-from matching.explain import explain, location_relation, skill_overlap, text_key
+from matching.explain import (
+    SkillOverlap,
+    explain,
+    location_relation,
+    skill_overlap,
+    text_key,
+)
 from models.encoder import Encoder
 
 logger = logging.getLogger(__name__)
@@ -152,24 +158,8 @@ class Matcher:
                 logger.warning("index holds vacancy %s that the store lacks", hit.id)
                 continue
             overlap = skill_overlap(vacancy.skills, seeker.skills, seeker_text)
-            location = location_relation(
-                seeker.province, seeker.city, vacancy.province, vacancy.city
-            )
-            same_occ = _same_occupation(seeker.isco_code, vacancy.isco_code)
             matches.append(
-                Match(
-                    id=vacancy.id,
-                    title=vacancy.title,
-                    score=hit.score,
-                    rank=rank,
-                    province=vacancy.province,
-                    city=vacancy.city,
-                    occupation=vacancy.isco_code,
-                    matched_skills=overlap.matched,
-                    missing_skills=overlap.missing,
-                    explanation=explain(overlap, location, same_occ),
-                    details={"employer": vacancy.employer, "location": location},
-                )
+                _match(hit, rank, vacancy, seeker, overlap, {"employer": vacancy.employer})
             )
         return matches
 
@@ -181,30 +171,38 @@ class Matcher:
                 logger.warning("index holds jobseeker %s that the store lacks", hit.id)
                 continue
             overlap = skill_overlap(vacancy.skills, seeker.skills, text_key(seeker.document()))
-            location = location_relation(
-                vacancy.province, vacancy.city, seeker.province, seeker.city
-            )
-            same_occ = _same_occupation(vacancy.isco_code, seeker.isco_code)
-            matches.append(
-                Match(
-                    id=seeker.id,
-                    title=seeker.title,
-                    score=hit.score,
-                    rank=rank,
-                    province=seeker.province,
-                    city=seeker.city,
-                    occupation=seeker.isco_code,
-                    matched_skills=overlap.matched,
-                    missing_skills=overlap.missing,
-                    explanation=explain(overlap, location, same_occ),
-                    details={
-                        "experience_years": seeker.experience_years,
-                        "education": seeker.education.value if seeker.education else None,
-                        "location": location,
-                    },
-                )
-            )
+            details: dict[str, object] = {
+                "experience_years": seeker.experience_years,
+                "education": seeker.education.value if seeker.education else None,
+            }
+            matches.append(_match(hit, rank, seeker, vacancy, overlap, details))
         return matches
+
+
+def _match(
+    hit: Hit,
+    rank: int,
+    found: Vacancy | Jobseeker,
+    asking: Vacancy | Jobseeker,
+    overlap: SkillOverlap,
+    details: dict[str, object],
+) -> Match:
+    """A result ``found`` for the side ``asking``, with its evidence."""
+    location = location_relation(asking.province, asking.city, found.province, found.city)
+    same_occupation = _same_occupation(asking.isco_code, found.isco_code)
+    return Match(
+        id=found.id,
+        title=found.title,
+        score=hit.score,
+        rank=rank,
+        province=found.province,
+        city=found.city,
+        occupation=found.isco_code,
+        matched_skills=overlap.matched,
+        missing_skills=overlap.missing,
+        explanation=explain(overlap, location, same_occupation),
+        details={**details, "location": location},
+    )
 
 
 def _same_occupation(a: str | None, b: str | None) -> bool | None:

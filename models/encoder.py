@@ -41,6 +41,13 @@ class Encoder(Protocol):
     ) -> np.ndarray: ...
 
 
+def _no_texts(texts: Sequence[str]) -> bool:
+    """True for an empty batch; a bare string is refused (it would encode each character)."""
+    if isinstance(texts, str):
+        raise TypeError("encode() takes a sequence of texts, not one string")
+    return len(texts) == 0
+
+
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
@@ -105,9 +112,7 @@ class E5Encoder:
         batch_size: int = 32,
         show_progress: bool = False,
     ) -> np.ndarray:
-        if isinstance(texts, str):
-            raise TypeError("encode() takes a sequence of texts, not one string")
-        if not texts:
+        if _no_texts(texts):
             return np.zeros((0, self._dim), dtype=np.float32)
         prompt = self._model.prompts.get(kind) or f"{kind}: "
         windows = [self._windows(text, prompt) for text in texts]
@@ -178,8 +183,6 @@ class HashingEncoder:
         batch_size: int = 32,
         show_progress: bool = False,
     ) -> np.ndarray:
-        if isinstance(texts, str):
-            raise TypeError("encode() takes a sequence of texts, not one string")
-        if not texts:
+        if _no_texts(texts):
             return np.zeros((0, self._dim), dtype=np.float32)
         return _unit_rows(np.stack([self._vector(text) for text in texts]))

@@ -26,8 +26,8 @@ logger = logging.getLogger(__name__)
 Kind = Literal["vacancy", "jobseeker"]
 _TABLES: dict[Kind, str] = {"vacancy": "vacancies", "jobseeker": "jobseekers"}
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS vacancies (
+_TABLE = """
+CREATE TABLE IF NOT EXISTS {table} (
     id TEXT PRIMARY KEY,
     record TEXT NOT NULL,
     query_vec BLOB NOT NULL,
@@ -35,16 +35,10 @@ CREATE TABLE IF NOT EXISTS vacancies (
     encoder TEXT NOT NULL,
     updated_seq INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS jobseekers (
-    id TEXT PRIMARY KEY,
-    record TEXT NOT NULL,
-    query_vec BLOB NOT NULL,
-    passage_vec BLOB NOT NULL,
-    encoder TEXT NOT NULL,
-    updated_seq INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+_SCHEMA = "".join(_TABLE.format(table=table) for table in _TABLES.values()) + (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+)
 
 
 class StoreError(RuntimeError):
