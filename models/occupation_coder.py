@@ -31,6 +31,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
+from tqdm.auto import tqdm
 
 from models.encoder import Encoder
 from nlp.normalize import normalize
@@ -134,7 +135,7 @@ class OccupationCoder:
         logger.info("encoding %d training titles", len(keys))
         self.keys_ = keys
         self.labels_ = labels
-        self.vectors_ = self.encoder.encode(keys, "query", batch_size=128)
+        self.vectors_ = self.encoder.encode(keys, "query", batch_size=128, show_progress=True)
         self.lexical_ = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=1
         ).fit(keys)
@@ -152,7 +153,7 @@ class OccupationCoder:
         oof_codes: list[list[str]] = []
         oof_features: list[np.ndarray] = []
         oof_truth: list[str] = []
-        for train, held in folds:
+        for train, held in tqdm(folds, desc="occupation coder folds", unit="fold"):
             classifier = self._train_classifier(keys, y, train)
             views = self._views(
                 [keys[i] for i in held],
