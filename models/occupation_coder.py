@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 _SPACES = re.compile(r"[\s\u200c]+")
 _NEIGHBOURS = 50
 _CANDIDATES = 20
-N_FEATURES = 10
+N_FEATURES = 12
 
 
 @dataclass(frozen=True)
@@ -193,8 +193,8 @@ class OccupationCoder:
 
     def _folds(self, y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         counts = np.bincount(y)
-        n_splits = max(2, min(self.n_folds, int(counts.min()) if counts.min() >= 2 else 2))
-        # Codes with a single example cannot be stratified; they stay in training only.
+        n_splits = max(2, self.n_folds)
+        # Codes with fewer examples than folds cannot be stratified; they stay in training.
         single = np.isin(y, np.flatnonzero(counts < n_splits))
         index = np.flatnonzero(~single)
         splitter = StratifiedKFold(n_splits, shuffle=True, random_state=self.random_state)
@@ -276,6 +276,8 @@ class OccupationCoder:
         for row in range(len(keys)):
             sem = _per_code_max(semantic[row], self.labels_, _NEIGHBOURS)
             lex = _per_code_max(lexical[row], self.labels_, _NEIGHBOURS)
+            sem_vote = _per_code_vote(semantic[row], self.labels_, _NEIGHBOURS, 0.02)
+            lex_vote = _per_code_vote(lexical[row], self.labels_, _NEIGHBOURS, 0.05)
             clf_scores = decision[row]
             clf_order = np.argsort(-clf_scores)[:_CANDIDATES]
             clf = {self.codes_[classes[i]]: float(clf_scores[i]) for i in clf_order}
@@ -299,6 +301,8 @@ class OccupationCoder:
                     clf.get(code, -1.0) - clf_best,
                     1.0 / (1 + clf_rank.get(code, 50)),
                     self.log_prior_.get(code, 0.0),
+                    sem_vote.get(code, 0.0),
+                    lex_vote.get(code, 0.0),
                 ]
             all_codes.append(candidates)
             all_features.append(feats)
@@ -365,6 +369,23 @@ def _per_code_max(scores: np.ndarray, labels: np.ndarray, k: int) -> dict[str, f
         code = str(labels[i])
         best[code] = max(best[code], float(scores[i]))
     return dict(best)
+
+
+def _per_code_vote(
+    scores: np.ndarray, labels: np.ndarray, k: int, temperature: float
+) -> dict[str, float]:
+    """Share of the soft nearest-neighbour vote per code: many close titles outvote one."""
+    k = min(k, len(scores))
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[scores[top] > -1.0]
+    if not len(top):
+        return {}
+    weights = np.exp((scores[top] - scores[top].max()) / temperature)
+    votes: dict[str, float] = defaultdict(float)
+    for i, weight in zip(top, weights, strict=True):
+        votes[str(labels[i])] += float(weight)
+    total = sum(votes.values())
+    return {code: vote / total for code, vote in votes.items()}
 
 
 def _top(scores: dict[str, float], n: int) -> list[str]:
