@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -103,18 +104,7 @@ class JobseekerPublic(BaseModel):
 
     @classmethod
     def of(cls, record: Jobseeker) -> JobseekerPublic:
-        return cls(
-            id=record.id,
-            title=record.title,
-            text=record.text,
-            province=record.province,
-            city=record.city,
-            isco_code=record.isco_code,
-            experience_years=record.experience_years,
-            education=record.education,
-            skills=list(record.skills),
-            registered_at=record.registered_at,
-        )
+        return cls.model_validate({**asdict(record), "skills": list(record.skills)})
 
 
 class VacancyPublic(BaseModel):
@@ -134,21 +124,7 @@ class VacancyPublic(BaseModel):
 
     @classmethod
     def of(cls, record: Vacancy) -> VacancyPublic:
-        return cls(
-            id=record.id,
-            title=record.title,
-            text=record.text,
-            province=record.province,
-            city=record.city,
-            employer=record.employer,
-            isco_code=record.isco_code,
-            min_experience_years=record.min_experience_years,
-            education=record.education,
-            skills=list(record.skills),
-            employment_type=record.employment_type,
-            gender=record.gender,
-            posted_at=record.posted_at,
-        )
+        return cls.model_validate({**asdict(record), "skills": list(record.skills)})
 
 
 class MatchFilters(_Strict):
