@@ -318,44 +318,48 @@ class OccupationCoder:
         return [(codes[i], float(probabilities[i])) for i in order]
 
     def predict(self, texts: Sequence[str], top_k: int = 5) -> list[OccupationPrediction]:
-        """Ranked codes for each text (a title, or a vacancy/CV whose first line is used)."""
+        """Ranked codes for each text (a title, or a vacancy/CV whose first line is used).
+
+        Texts that reduce to the same title key are coded once: job-ad batches repeat
+        titles a lot, and each distinct key costs an e5 encoding.
+        """
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         keys = [title_key(main_title(t) if "\n" in t.strip() else t) for t in texts]
-        predictions: list[OccupationPrediction] = []
-        usable = [i for i, k in enumerate(keys) if k]
-        results: dict[int, OccupationPrediction] = {}
-        if usable:
-            usable_keys = [keys[i] for i in usable]
-            vectors = self.encoder.encode(usable_keys, "query", batch_size=128)
-            cores = [core_key(k) for k in usable_keys]
-            rows = [j for j, (k, c) in enumerate(zip(usable_keys, cores, strict=True)) if c != k]
-            core_keys = [cores[j] for j in rows]
-            core_vectors = (
-                self.encoder.encode(core_keys, "query", batch_size=128)
-                if rows
-                else np.zeros((0, vectors.shape[1]), dtype=np.float32)
-            )
-            views = self._views(
-                usable_keys, vectors, self.classifier_, core=(rows, core_keys, core_vectors)
-            )
-            for slot, i in enumerate(usable):
-                ranked = self._rank(views.codes[slot], views.features[slot])
-                confidence = float(self.calibrator_.predict([ranked[0][1]])[0]) if ranked else 0.0
-                candidates = tuple(
-                    OccupationCandidate(
-                        code=code,
-                        title_fa=self.taxonomy.get(code).title_fa,
-                        title_en=self.taxonomy.get(code).title_en,
-                        score=round(score, 6),
-                    )
-                    for code, score in ranked[:top_k]
+        unique = list(dict.fromkeys(k for k in keys if k))
+        coded = dict(zip(unique, self._predict_keys(unique, top_k), strict=True))
+        abstained = OccupationPrediction((), 0.0, True)
+        return [coded.get(key, abstained) for key in keys]
+
+    def _predict_keys(self, keys: list[str], top_k: int) -> list[OccupationPrediction]:
+        if not keys:
+            return []
+        vectors = self.encoder.encode(keys, "query", batch_size=128)
+        cores = [core_key(k) for k in keys]
+        rows = [j for j, (k, c) in enumerate(zip(keys, cores, strict=True)) if c != k]
+        core_keys = [cores[j] for j in rows]
+        core_vectors = (
+            self.encoder.encode(core_keys, "query", batch_size=128)
+            if rows
+            else np.zeros((0, vectors.shape[1]), dtype=np.float32)
+        )
+        views = self._views(keys, vectors, self.classifier_, core=(rows, core_keys, core_vectors))
+        predictions = []
+        for slot in range(len(keys)):
+            ranked = self._rank(views.codes[slot], views.features[slot])
+            confidence = float(self.calibrator_.predict([ranked[0][1]])[0]) if ranked else 0.0
+            candidates = tuple(
+                OccupationCandidate(
+                    code=code,
+                    title_fa=self.taxonomy.get(code).title_fa,
+                    title_en=self.taxonomy.get(code).title_en,
+                    score=round(score, 6),
                 )
-                results[i] = OccupationPrediction(
-                    candidates, round(confidence, 6), confidence < self.threshold_
-                )
-        for i in range(len(texts)):
-            predictions.append(results.get(i, OccupationPrediction((), 0.0, True)))
+                for code, score in ranked[:top_k]
+            )
+            predictions.append(
+                OccupationPrediction(candidates, round(confidence, 6), confidence < self.threshold_)
+            )
         return predictions
 
 

@@ -107,3 +107,23 @@ def test_evaluator_counts_levels_and_alternatives(small_coder: OccupationCoder) 
     assert metrics["n"] == 3
     curve = reliability_curve(np.array([0.1, 0.95, 0.97]), np.array([False, True, True]), 10)
     assert [b["count"] for b in curve] == [1, 2]
+
+
+def test_repeated_titles_are_encoded_once(small_coder: OccupationCoder) -> None:
+    calls: list[int] = []
+    hashing = HashingEncoder()
+
+    class Counting:
+        name = hashing.name
+        dim = hashing.dim
+
+        def encode(self, texts, kind, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(len(texts))
+            return hashing.encode(texts, kind, **kwargs)
+
+    coder = OccupationCoder.from_state(small_coder.state(), load_isco(), Counting())  # type: ignore[arg-type]
+    titles = ["حسابدار - خانم", "حسابدار (آقا)", "حسابدار", "راننده پایه یک", ""]
+    predictions = coder.predict(titles)
+    assert sum(calls) == 2  # «حسابدار» and «راننده پایه یک»
+    assert predictions[0] == predictions[1] == predictions[2]
+    assert predictions[4].abstain and not predictions[4].candidates
