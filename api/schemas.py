@@ -100,11 +100,17 @@ class JobseekerPublic(BaseModel):
     experience_years: int | None
     education: Education | None
     skills: list[str]
+    skill_ids: list[str] = Field(
+        description="Taxonomy skills found in the text and the declared skills (ESCO URIs or "
+        "karyab:skill/... ids)"
+    )
     registered_at: str | None
 
     @classmethod
     def of(cls, record: Jobseeker) -> JobseekerPublic:
-        return cls.model_validate({**asdict(record), "skills": list(record.skills)})
+        return cls.model_validate(
+            {**asdict(record), "skills": list(record.skills), "skill_ids": list(record.skill_ids)}
+        )
 
 
 class VacancyPublic(BaseModel):
@@ -118,13 +124,19 @@ class VacancyPublic(BaseModel):
     min_experience_years: int | None
     education: Education | None
     skills: list[str]
+    skill_ids: list[str] = Field(
+        description="Taxonomy skills found in the text and the declared skills (ESCO URIs or "
+        "karyab:skill/... ids)"
+    )
     employment_type: str | None
     gender: str | None
     posted_at: str | None
 
     @classmethod
     def of(cls, record: Vacancy) -> VacancyPublic:
-        return cls.model_validate({**asdict(record), "skills": list(record.skills)})
+        return cls.model_validate(
+            {**asdict(record), "skills": list(record.skills), "skill_ids": list(record.skill_ids)}
+        )
 
 
 class MatchFilters(_Strict):

@@ -186,6 +186,108 @@ def cmd_code_occupations(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_infer_skills(args: argparse.Namespace) -> int:
+    from karyab.jsonl import JsonlInputError, read_text_records, write_jsonl
+    from karyab.service import build_encoder, build_skill_inferencer
+
+    if not 1 <= args.top_k <= 100:
+        raise UsageError("--top-k must be between 1 and 100")
+    settings = _settings(args)
+    try:
+        records = read_text_records(args.input, max_chars=settings.max_text_chars)
+    except JsonlInputError as error:
+        raise UsageError(str(error)) from None
+    encoder = build_encoder(settings)
+    coder = None
+    if not args.no_occupation:
+        from models.occupation_training import ensure_occupation_coder
+        from taxonomy.isco import load_isco
+
+        coder = ensure_occupation_coder(load_isco(), encoder, settings.models_dir)
+    inferencer = build_skill_inferencer(settings, encoder, coder)
+    found = inferencer.infer_many([r.text for r in records], top_k=args.top_k)
+    write_jsonl(
+        args.output,
+        (
+            {"id": record.id, "skills": [skill.to_dict() for skill in skills]}
+            for record, skills in zip(records, found, strict=True)
+        ),
+    )
+    return 0
+
+
+def cmd_evaluate_skills(args: argparse.Namespace) -> int:
+    import csv
+    import time
+
+    from demo import load_demo_vacancies
+    from evaluation.skills import (
+        DATA,
+        AnnotatedDocument,
+        DocumentResult,
+        SkillExtractionEvaluator,
+        load_annotated,
+    )
+    from karyab.service import build_encoder, build_skill_inferencer
+
+    data = Path(args.data) if args.data else DATA
+    if not data.is_file():
+        raise UsageError(f"no such annotated set: {data}")
+    try:
+        documents = load_annotated(data)
+    except (ValueError, KeyError) as error:
+        raise UsageError(f"{data}: not an annotated skills set ({error})") from None
+    settings = _settings(args)
+    encoder = build_encoder(settings)
+    coder = None
+    if not args.no_occupation:
+        from models.occupation_training import ensure_occupation_coder
+        from taxonomy.isco import load_isco
+
+        coder = ensure_occupation_coder(load_isco(), encoder, settings.models_dir)
+    inferencer = build_skill_inferencer(settings, encoder, coder)
+    evaluator = SkillExtractionEvaluator(documents, k=args.k)
+    started = time.perf_counter()
+    results = evaluator.predictions(inferencer)
+    seconds = time.perf_counter() - started
+    demo = SkillExtractionEvaluator(
+        [
+            AnnotatedDocument(
+                v["id"], "vacancy", v["style"], f"{v['title']}\n{v['text']}", tuple(v["skills"])
+            )
+            for v in load_demo_vacancies()
+        ],
+        k=args.k,
+    )
+    demo_metrics = demo.metrics(demo.predictions(inferencer))
+    first_pass = data.with_name(data.stem + ".first_pass.jsonl")
+    before = {}
+    if first_pass.is_file():
+        earlier = SkillExtractionEvaluator(load_annotated(first_pass), k=args.k)
+        by_id = {r.document.id: r.inferred for r in results}
+        before = earlier.metrics(
+            [DocumentResult(d, by_id[d.id]) for d in earlier.documents if d.id in by_id]
+        )
+    report = {
+        "annotated": {**evaluator.metrics(results), "docs_per_second": len(results) / seconds},
+        "annotated_first_pass": before,
+        "demo_vacancies": {
+            key: value for key, value in demo_metrics.items() if key.startswith("tag_")
+        },
+        "implicit": inferencer.implicit is not None,
+        "occupation_coder": coder is not None,
+    }
+    folder = Path(args.report)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "metrics.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    with (folder / "errors.tsv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, ["document", "kind", "skill", "evidence"], delimiter="\t")
+        writer.writeheader()
+        writer.writerows(evaluator.errors(results))
+    print(json.dumps(report, indent=2))
+    return 0
+
+
 def cmd_evaluate_occupations(args: argparse.Namespace) -> int:
     import time
 
@@ -271,6 +373,42 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--top-k", type=int, default=5, help="codes per text (1-20, default 5)")
     _add_common(code)
     code.set_defaults(func=cmd_code_occupations)
+
+    infer = commands.add_parser(
+        "infer-skills",
+        help="infer taxonomy skills of vacancy texts or CVs",
+        description='Read JSONL lines {"id": str, "text": str} and write, in the same order, '
+        '{"id", "skills": [{"id", "label_fa", "label_en", "labels", "score", "source", '
+        '"evidence"}]} ranked by score. source is explicit (the text names it), implicit (a '
+        "sentence implies it) or occupation (the coded occupation usually needs it). A "
+        "malformed line stops the run with exit code 2 and its line number.",
+    )
+    infer.add_argument("input", help="JSONL file, or '-' for stdin")
+    infer.add_argument("-o", "--output", default="-", help="output JSONL file (default stdout)")
+    infer.add_argument("--top-k", type=int, default=20, help="skills per text (1-100, default 20)")
+    infer.add_argument(
+        "--no-occupation",
+        action="store_true",
+        help="skip occupation coding and the skills it implies (faster first start)",
+    )
+    _add_common(infer)
+    infer.set_defaults(func=cmd_infer_skills)
+
+    evaluate_skills = commands.add_parser(
+        "evaluate-skills",
+        help="evaluate skills inference on the annotated Persian ads and CVs",
+        description="Infer skills of the project's annotated documents and write metrics.json "
+        "(explicit precision/recall, expected-skill recall@k, employer-tag recovery@k, per "
+        "style) and errors.tsv (false explicit skills, missed mentions) into the report folder.",
+    )
+    evaluate_skills.add_argument("--report", required=True, help="folder for the report files")
+    evaluate_skills.add_argument("--data", help="annotated JSONL (default: the bundled set)")
+    evaluate_skills.add_argument("-k", type=int, default=20, help="top-k cut (default 20)")
+    evaluate_skills.add_argument(
+        "--no-occupation", action="store_true", help="skip occupation-implied skills"
+    )
+    _add_common(evaluate_skills)
+    evaluate_skills.set_defaults(func=cmd_evaluate_skills)
 
     evaluate = commands.add_parser(
         "evaluate-occupations",

@@ -48,6 +48,8 @@ class Vacancy:
     min_experience_years: int | None = None
     education: Education | None = None
     skills: tuple[str, ...] = ()
+    # Taxonomy skills found in the text and the declared skills (explicit and implicit).
+    skill_ids: tuple[str, ...] = ()
     employment_type: str | None = None
     gender: str | None = None
     posted_at: str | None = None
@@ -79,6 +81,7 @@ class Vacancy:
             min_experience_years=data.get("min_experience_years"),
             education=Education(data["education"]) if data.get("education") else None,
             skills=tuple(data.get("skills") or ()),
+            skill_ids=tuple(data.get("skill_ids") or ()),
             employment_type=data.get("employment_type"),
             gender=data.get("gender"),
             posted_at=data.get("posted_at"),
@@ -96,6 +99,7 @@ class Jobseeker:
     experience_years: int | None = None
     education: Education | None = None
     skills: tuple[str, ...] = ()
+    skill_ids: tuple[str, ...] = ()
     registered_at: str | None = None
 
     def document(self) -> str:
@@ -122,6 +126,7 @@ class Jobseeker:
             experience_years=data.get("experience_years"),
             education=Education(data["education"]) if data.get("education") else None,
             skills=tuple(data.get("skills") or ()),
+            skill_ids=tuple(data.get("skill_ids") or ()),
             registered_at=data.get("registered_at"),
         )
 

@@ -23,11 +23,13 @@ from index.errors import VectorIndexError
 from index.vector_index import VectorIndex
 from karyab.records import Jobseeker, Match, Vacancy
 from karyab.settings import Settings
-from matching.matcher import Matcher, SearchFilters
+from matching.matcher import Matcher, SearchFilters, SkillKnowledge
 from models.encoder import E5Encoder, Encoder, HashingEncoder
 from models.occupation_coder import OccupationCoder
 from nlp.normalize import normalize
+from skills.inference import OccupationHint, SkillInferencer
 from storage.sqlite_store import Kind, SqliteStore
+from taxonomy.skills import SkillTaxonomy
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,42 @@ def build_encoder(settings: Settings) -> Encoder:
     return E5Encoder(report.path, threads=settings.threads)
 
 
+def static_corpus(taxonomy: SkillTaxonomy) -> list[str]:
+    """The words the static model must know: Persian (hazm's lexicon), the title index and
+    every skill label."""
+    from nlp.lexicon import persian_lexicon
+    from taxonomy.titles import load_english_titles, load_title_index
+
+    texts = list(persian_lexicon().words)
+    texts += [entry.title for entry in load_title_index()]
+    texts += [entry.title for entry in load_english_titles()]
+    texts += [label for skill in taxonomy for label in skill.labels]
+    return texts
+
+
+def build_skill_inferencer(
+    settings: Settings, encoder: Encoder, occupation_coder: OccupationCoder | None
+) -> SkillInferencer:
+    """Gazetteer always; implicit skills through the static model distilled from e5 (the
+    hashing stand-in has no static model, so tests run without implicit skills)."""
+    from models.static import StaticEncoder, ensure_static
+    from skills.build import build_skill_inferencer as build
+    from taxonomy.isco import load_isco
+    from taxonomy.skills import load_skills
+
+    taxonomy = load_skills()
+    implicit = None
+    if isinstance(encoder, E5Encoder):
+        implicit = StaticEncoder(ensure_static(encoder.model_dir, static_corpus(taxonomy)))
+    return build(
+        taxonomy,
+        cache_dir=settings.artefacts_dir,
+        implicit_encoder=implicit,
+        occupation_coder=occupation_coder,
+        isco=load_isco(),
+    )
+
+
 class Karyab:
     """Facade used by the API and the CLI."""
 
@@ -66,16 +104,25 @@ class Karyab:
         encoder: Encoder,
         store: SqliteStore,
         occupation_coder: OccupationCoder | None = None,
+        skills: SkillInferencer | None = None,
     ) -> None:
         self.settings = settings
         self.encoder = encoder
         self.store = store
         self.occupation_coder = occupation_coder
+        self.skills = skills
         self._lock = threading.RLock()
         self.indexes: dict[Kind, VectorIndex] = {
             kind: self._load_or_rebuild(kind) for kind in ("vacancy", "jobseeker")
         }
-        self.matcher = Matcher(encoder, store, self.indexes["vacancy"], self.indexes["jobseeker"])
+        knowledge = None
+        if skills is not None:
+            from taxonomy.courses import load_courses
+
+            knowledge = SkillKnowledge(skills.taxonomy, load_courses(), skills.gazetteer)
+        self.matcher = Matcher(
+            encoder, store, self.indexes["vacancy"], self.indexes["jobseeker"], knowledge
+        )
 
     @classmethod
     def open(
@@ -83,6 +130,7 @@ class Karyab:
         settings: Settings,
         encoder: Encoder | None = None,
         occupation_coder: OccupationCoder | None = None,
+        skills: SkillInferencer | None = None,
     ) -> Karyab:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         store = SqliteStore(settings.db_path)
@@ -92,7 +140,9 @@ class Karyab:
             from taxonomy.isco import load_isco
 
             occupation_coder = ensure_occupation_coder(load_isco(), encoder, settings.models_dir)
-        return cls(settings, encoder, store, occupation_coder)
+        if skills is None and settings.skills:
+            skills = build_skill_inferencer(settings, encoder, occupation_coder)
+        return cls(settings, encoder, store, occupation_coder, skills)
 
     def close(self) -> None:
         self.save_indexes()
@@ -126,7 +176,7 @@ class Karyab:
             raise InvalidRecordError("the same id appears twice in one write")
         for record in records:
             self.validate(record)
-        records = self._with_occupations(records)
+        records = self._with_skills(self._with_occupations(records))
         documents = [normalize(r.document()) for r in records]
         # Encoding happens before anything is written, so a failure writes nothing.
         passages = self.encoder.encode(documents, "passage", show_progress=show_progress)
@@ -151,6 +201,27 @@ class Karyab:
             if prediction.code and not prediction.abstain:
                 coded[i] = replace(records[i], isco_code=prediction.code)
         return coded
+
+    def _with_skills(self, records: Sequence[Vacancy | Jobseeker]) -> list[Vacancy | Jobseeker]:
+        """Taxonomy skills the text and the declared skills show (occupation-implied ones
+        are left out: a record is credited only with what it says)."""
+        if self.skills is None:
+            return list(records)
+        texts = [r.document() + "\n" + "\n".join(r.skills) for r in records]
+        hints = [OccupationHint(r.isco_code, 1.0) if r.isco_code else None for r in records]
+        inferred = self.skills.infer_many(
+            texts, top_k=60, occupations=hints, code_occupations=False
+        )
+        return [
+            replace(r, skill_ids=tuple(s.id for s in found if s.source != "occupation"))
+            for r, found in zip(records, inferred, strict=True)
+        ]
+
+    def infer_skills(self, text: str) -> tuple[str, ...]:
+        if self.skills is None:
+            return ()
+        found = self.skills.infer(text, top_k=60, code_occupation=False)
+        return tuple(s.id for s in found if s.source != "occupation")
 
     def delete(self, kind: Kind, ids: Sequence[str]) -> int:
         with self._lock:
@@ -189,8 +260,9 @@ class Karyab:
                 f"text is {len(text)} characters; the limit is {self.settings.max_text_chars}"
             )
         normalized = normalize(text)
+        skill_ids = self.infer_skills(text)
         with self._lock:
-            return self.matcher.match_text(normalized, kind, k, filters)
+            return self.matcher.match_text(normalized, kind, k, filters, skill_ids)
 
     def counts(self) -> dict[str, int]:
         return {kind: self.store.count(kind) for kind in ("vacancy", "jobseeker")}

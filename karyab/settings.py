@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     load_demo: bool = True
     # Train/load the ISCO occupation coder at start (codes records on write, serves the API).
     occupation_coder: bool = True
+    # Infer taxonomy skills of every record on write and explain gaps with them.
+    skills: bool = True
 
     @property
     def db_path(self) -> Path:
@@ -37,6 +39,13 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         return self.data_dir / "index"
 
+    # Derived, rebuildable artefacts (the compiled skill gazetteer); default: the models dir.
+    cache_dir: Path | None = None
+
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def artefacts_dir(self) -> Path:
+        return self.cache_dir or self.models_dir

@@ -23,6 +23,11 @@ from matching.explain import (
     text_key,
 )
 from models.encoder import Encoder
+from nlp.normalize import normalize
+from skills.gaps import skill_gap, training_for
+from skills.gazetteer import SkillGazetteer
+from taxonomy.courses import CourseCatalogue
+from taxonomy.skills import SkillTaxonomy
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +77,53 @@ class SearchFilters:
         return where
 
 
+@dataclass(frozen=True)
+class SkillKnowledge:
+    """What explaining skill gaps needs: the taxonomy's labels and hierarchy, the gazetteer
+    (to tell which declared skills the taxonomy knows) and the course catalogue."""
+
+    taxonomy: SkillTaxonomy
+    catalogue: CourseCatalogue
+    gazetteer: SkillGazetteer
+
+    def compare(
+        self, vacancy: Vacancy, seeker: Jobseeker, seeker_text: str
+    ) -> tuple[SkillOverlap, dict[str, object]] | None:
+        """Taxonomy-level gap, plus the literal check for declared skills the taxonomy does
+        not know (a new framework, a local product); None when neither side has any."""
+        if not vacancy.skill_ids:
+            return None
+        gap = skill_gap(vacancy.skill_ids, seeker.skill_ids, self.taxonomy)
+        unknown = [d for d in vacancy.skills if not self.gazetteer.find(normalize(d))]
+        literal = skill_overlap(unknown, seeker.skills, seeker_text)
+        label = self._label
+        overlap = SkillOverlap(
+            tuple(label(i) for i in gap.matched) + literal.matched,
+            tuple(label(i) for i in gap.missing) + literal.missing,
+        )
+        details: dict[str, object] = {
+            "matched_skill_ids": list(gap.matched),
+            "missing_skill_ids": list(gap.missing),
+            "transferable_skills": [
+                {"missing": label(t.missing_id), "held": label(t.held_id)} for t in gap.transferable
+            ],
+            "training": [
+                {
+                    "skill": label(offer.skill_id),
+                    "courses": [
+                        {"id": course.id, "title_fa": course.title_fa, "hours": course.hours}
+                        for course in map(self.catalogue.get, offer.course_ids)
+                    ],
+                }
+                for offer in training_for(gap.missing, self.catalogue)
+            ],
+        }
+        return overlap, details
+
+    def _label(self, skill_id: str) -> str:
+        return self.taxonomy.get(skill_id).label_fa if skill_id in self.taxonomy else skill_id
+
+
 class Matcher:
     """Semantic matching over the two indexes, explained with skills and location."""
 
@@ -81,9 +133,11 @@ class Matcher:
         records: RecordLookup,
         vacancy_index: VectorIndex,
         jobseeker_index: VectorIndex,
+        skills: SkillKnowledge | None = None,
     ) -> None:
         self.encoder = encoder
         self.records = records
+        self.skills = skills
         self.indexes: dict[Side, VectorIndex] = {
             "vacancy": vacancy_index,
             "jobseeker": jobseeker_index,
@@ -115,14 +169,18 @@ class Matcher:
         kind: Literal["cv", "vacancy"],
         k: int = 10,
         filters: SearchFilters | None = None,
+        skill_ids: tuple[str, ...] = (),
     ) -> list[Match]:
-        """Vacancies for a CV text, or jobseekers for a vacancy text, without storing it."""
+        """Vacancies for a CV text, or jobseekers for a vacancy text, without storing it.
+
+        ``skill_ids`` are the text's inferred skills, for the skill-gap explanation.
+        """
         vector = self.encoder.encode([text], "query")
         if kind == "cv":
-            seeker = Jobseeker(id="", title="", text=text)
+            seeker = Jobseeker(id="", title="", text=text, skill_ids=skill_ids)
             hits = self._search("vacancy", vector, k, filters)
             return self._explain_vacancies(hits, seeker, text_key(text))
-        vacancy = Vacancy(id="", title="", text=text)
+        vacancy = Vacancy(id="", title="", text=text, skill_ids=skill_ids)
         hits = self._search("jobseeker", vector, k, filters)
         return self._explain_jobseekers(hits, vacancy)
 
@@ -157,10 +215,9 @@ class Matcher:
             if not isinstance(vacancy, Vacancy):
                 logger.warning("index holds vacancy %s that the store lacks", hit.id)
                 continue
-            overlap = skill_overlap(vacancy.skills, seeker.skills, seeker_text)
-            matches.append(
-                _match(hit, rank, vacancy, seeker, overlap, {"employer": vacancy.employer})
-            )
+            overlap, skill_details = self._overlap(vacancy, seeker, seeker_text)
+            details = {"employer": vacancy.employer, **skill_details}
+            matches.append(_match(hit, rank, vacancy, seeker, overlap, details))
         return matches
 
     def _explain_jobseekers(self, hits: list[Hit], vacancy: Vacancy) -> list[Match]:
@@ -170,13 +227,24 @@ class Matcher:
             if not isinstance(seeker, Jobseeker):
                 logger.warning("index holds jobseeker %s that the store lacks", hit.id)
                 continue
-            overlap = skill_overlap(vacancy.skills, seeker.skills, text_key(seeker.document()))
+            overlap, skill_details = self._overlap(vacancy, seeker, text_key(seeker.document()))
             details: dict[str, object] = {
                 "experience_years": seeker.experience_years,
                 "education": seeker.education.value if seeker.education else None,
+                **skill_details,
             }
             matches.append(_match(hit, rank, seeker, vacancy, overlap, details))
         return matches
+
+    def _overlap(
+        self, vacancy: Vacancy, seeker: Jobseeker, seeker_text: str
+    ) -> tuple[SkillOverlap, dict[str, object]]:
+        """Taxonomy skills when both sides have them; the declared labels otherwise."""
+        if self.skills is not None:
+            compared = self.skills.compare(vacancy, seeker, seeker_text)
+            if compared is not None:
+                return compared
+        return skill_overlap(vacancy.skills, seeker.skills, seeker_text), {}
 
 
 def _match(

@@ -11,6 +11,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 REPO = Path(__file__).resolve().parents[1]
+# Rebuildable artefacts (the compiled skill gazetteer) are shared by every test's engine.
+os.environ.setdefault("KARYAB_CACHE_DIR", str(REPO / ".karyab-data" / "cache"))
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +50,26 @@ def small_coder():  # type: ignore[no-untyped-def]
     return OccupationCoder(load_isco(), HashingEncoder(), n_folds=3).fit(
         [e.title for e in entries], [e.code for e in entries]
     )
+
+
+@pytest.fixture(scope="session")
+def skill_taxonomy():  # type: ignore[no-untyped-def]
+    from taxonomy.skills import load_skills
+
+    return load_skills()
+
+
+@pytest.fixture(scope="session")
+def gazetteer(skill_taxonomy):  # type: ignore[no-untyped-def]
+    from skills.build import load_gazetteer
+
+    return load_gazetteer(skill_taxonomy, REPO / ".karyab-data" / "cache")
+
+
+@pytest.fixture(scope="session")
+def skill_inferencer(skill_taxonomy, gazetteer):  # type: ignore[no-untyped-def]
+    """Explicit and occupation-implied skills (no implicit model: that needs e5)."""
+    from skills.inference import SkillInferencer
+    from taxonomy.isco import load_isco
+
+    return SkillInferencer(skill_taxonomy, gazetteer, isco=load_isco())

@@ -134,3 +134,47 @@ def test_code_occupations_end_to_end(tmp_path: Path) -> None:
     assert {"code", "title_fa", "title_en", "score"} == set(rows[0]["occupations"][0])
     cached = list((tmp_path / "data" / "models").glob("occupation-coder-*.pkl"))
     assert len(cached) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"id": "a", "text": "x"}\n{not json}\n', "line 2: invalid JSON"),
+        (b'{"id": "a"}\n', "line 1: 'text'"),
+        (b'\xff\xfe{"id": "a", "text": "x"}\n', "line 1: not UTF-8"),
+    ],
+)
+def test_infer_skills_stops_on_a_bad_line(
+    content: bytes, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(content)
+    out = tmp_path / "out.jsonl"
+    argv = ["infer-skills", str(source), "-o", str(out), "--data-dir", str(tmp_path)]
+    assert main([*argv, "--encoder", "hashing", "--no-occupation"]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_infer_skills_end_to_end(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    lines = [
+        {
+            "id": "ad",
+            "text": "استخدام حسابدار\nشرایط: مسلط به نرم افزار سپیدار و اکسل\nمزایا: بیمه تکمیلی",
+        },
+        {"id": "empty", "text": ""},
+        {"id": "glued", "text": "مهارت‌ها: اکسلوردپاورپوینت"},
+    ]
+    source.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), "utf-8")
+    out = tmp_path / "out.jsonl"
+    argv = ["infer-skills", str(source), "-o", str(out), "--top-k", "5", "--no-occupation"]
+    assert main([*argv, "--data-dir", str(tmp_path / "data"), "--encoder", "hashing"]) == 0
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["ad", "empty", "glued"]
+    ad_labels = [s["label_fa"] for s in rows[0]["skills"]]
+    assert "نرم‌افزار حسابداری سپیدار" in ad_labels
+    assert all(s["source"] == "explicit" for s in rows[0]["skills"])
+    assert rows[1]["skills"] == []
+    assert len(rows[2]["skills"]) >= 3
+    assert main(["infer-skills", str(source), "--top-k", "0", "--encoder", "hashing"]) == 2

@@ -13,6 +13,7 @@ from karyab.service import Karyab
 from karyab.settings import Settings
 from models.encoder import HashingEncoder
 from models.occupation_coder import OccupationCoder
+from skills.inference import SkillInferencer
 
 DEV_VACANCY = {
     "id": "v-dev",
@@ -47,11 +48,15 @@ DEV_SEEKER = {
 
 
 @pytest.fixture()
-def client(tmp_path: Path, small_coder: OccupationCoder) -> Iterator[TestClient]:
+def client(
+    tmp_path: Path, small_coder: OccupationCoder, skill_inferencer: SkillInferencer
+) -> Iterator[TestClient]:
     settings = Settings(
         data_dir=tmp_path, encoder="hashing", load_demo=False, max_request_bytes=200_000
     )
-    engine = Karyab.open(settings, HashingEncoder(), occupation_coder=small_coder)
+    engine = Karyab.open(
+        settings, HashingEncoder(), occupation_coder=small_coder, skills=skill_inferencer
+    )
     with TestClient(create_app(settings, engine=engine)) as test_client:
         for body in (DEV_VACANCY, ACC_VACANCY):
             assert test_client.post("/v1/vacancies", json=body).status_code == 201
@@ -81,10 +86,23 @@ def test_openapi_lists_every_endpoint(client: TestClient) -> None:
 def test_recommendations_carry_skills_and_explanation(client: TestClient) -> None:
     results = client.get("/v1/jobseekers/js-dev/recommendations?k=2").json()["results"]
     assert results[0]["id"] == "v-dev"
-    assert results[0]["matched_skills"] == ["Python", "Django", "Docker"]
-    assert results[0]["missing_skills"] == []
-    assert results[0]["explanation"].startswith("۳ از ۳ مهارت")
-    assert results[0]["score"] >= results[1]["score"]
+    best = results[0]
+    # Skills are taxonomy skills now: Python from "Python" on both sides; the vacancy's text
+    # also asks for PostgreSQL, which the CV does not show.
+    assert "پایتون" in best["matched_skills"]
+    assert "پایتون" not in best["missing_skills"]
+    assert any("postgre" in label.lower() or "پستگر" in label for label in best["missing_skills"])
+    matched, total = (
+        len(best["matched_skills"]),
+        len(best["matched_skills"]) + len(best["missing_skills"]),
+    )
+    from matching.explain import persian_number
+
+    assert best["explanation"].startswith(
+        f"{persian_number(matched)} از {persian_number(total)} مهارت"
+    )
+    assert len(best["details"]["matched_skill_ids"]) <= matched
+    assert best["score"] >= results[1]["score"]
 
 
 def test_shortlist_and_filters(client: TestClient) -> None:
@@ -98,7 +116,9 @@ def test_match_both_kinds(client: TestClient) -> None:
     cv = {"text": "حسابدار مسلط به سپیدار و اكسل", "kind": "cv", "k": 1}
     results = client.post("/v1/match", json=cv).json()["results"]
     assert results[0]["id"] == "v-acc"
-    assert set(results[0]["matched_skills"]) == {"سپیدار", "اکسل"}
+    assert {"نرم‌افزار حسابداری سپیدار", "کار با نرم‌افزار صفحه‌گسترده"} <= set(
+        results[0]["matched_skills"]
+    )
     ad = {"text": "نیازمند برنامه‌نویس Django", "kind": "vacancy", "k": 5}
     assert client.post("/v1/match", json=ad).json()["results"][0]["id"] == "js-dev"
 
@@ -106,7 +126,9 @@ def test_match_both_kinds(client: TestClient) -> None:
 def test_post_replaces_by_id(client: TestClient) -> None:
     changed = {**ACC_VACANCY, "title": "حسابدار ارشد"}
     assert client.post("/v1/vacancies", json=changed).status_code == 201
-    assert client.get("/v1/vacancies/v-acc").json()["title"] == "حسابدار ارشد"
+    stored = client.get("/v1/vacancies/v-acc").json()
+    assert stored["title"] == "حسابدار ارشد"
+    assert "karyab:skill/sepidar-accounting-software" in stored["skill_ids"]
     assert client.get("/health").json()["vacancies"] == 2
 
 
@@ -222,3 +244,54 @@ def test_stored_records_get_codes_on_write(client: TestClient) -> None:
     provided = {**body, "id": "v-coded", "isco_code": "8322"}
     client.post("/v1/vacancies", json=provided)
     assert client.get("/v1/vacancies/v-coded").json()["isco_code"] == "8322"
+
+
+def test_infer_skills_endpoint(client: TestClient) -> None:
+    body = {
+        "texts": ["مسلط به پایتون و SQL Server", "", "مزایا: بیمه تکمیلی و ناهار"],
+        "top_k": 5,
+    }
+    response = client.post("/v1/skills/infer", json=body)
+    assert response.status_code == 200
+    first, empty, benefits = response.json()["results"]
+    labels = [s["label_fa"] for s in first["skills"]]
+    assert "پایتون" in labels
+    skill = first["skills"][0]
+    assert set(skill) == {"id", "label_fa", "label_en", "labels", "score", "source", "evidence"}
+    assert skill["source"] == "explicit" and skill["evidence"]
+    assert empty["skills"] == []
+    assert all(s["source"] == "occupation" for s in benefits["skills"])
+
+
+def test_infer_skills_with_known_occupation(client: TestClient) -> None:
+    body = {"texts": ["راننده"], "isco_codes": ["8332"], "top_k": 30}
+    skills = client.post("/v1/skills/infer", json=body).json()["results"][0]["skills"]
+    assert skills and all(s["source"] == "occupation" for s in skills)
+    assert all(s["evidence"].startswith("ISCO 8332") for s in skills)
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"texts": []}, 422),
+        ({"texts": ["x"] * 101}, 422),
+        ({"texts": "مسلط به پایتون"}, 422),
+        ({"texts": ["x"], "top_k": 0}, 422),
+        ({"texts": ["x"], "isco_codes": ["9999"]}, 422),
+        ({"texts": ["x", "y"], "isco_codes": ["2512"]}, 422),
+        ({"texts": ["x" * 50_001]}, 422),
+    ],
+)
+def test_infer_skills_rejects_bad_requests(
+    client: TestClient, body: dict[str, object], status: int
+) -> None:
+    response = client.post("/v1/skills/infer", json=body)
+    assert response.status_code == status
+    assert response.json()["message"]
+
+
+def test_infer_skills_rejects_oversized_bodies(client: TestClient) -> None:
+    body = {"texts": ["مسلط به پایتون " * 3000] * 20}
+    response = client.post("/v1/skills/infer", json=body)
+    assert response.status_code == 413
+    assert response.json()["message"]

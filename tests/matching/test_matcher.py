@@ -85,8 +85,9 @@ SEEKERS = [
 
 @pytest.fixture()
 def engine(tmp_path: Path) -> Karyab:
+    """Without skills inference: declared skills are compared as literal labels."""
     settings = Settings(
-        data_dir=tmp_path, encoder="hashing", load_demo=False, occupation_coder=False
+        data_dir=tmp_path, encoder="hashing", load_demo=False, occupation_coder=False, skills=False
     )
     engine = Karyab.open(settings, HashingEncoder())
     engine.add_vacancies(VACANCIES)
