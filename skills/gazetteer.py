@@ -78,6 +78,7 @@ _ENGLISH_WORDS = frozenset(
 )
 # Suffixes a Persian noun takes in ads: plural, ezafe/indefinite, adjective-forming.
 _SUFFIXES = ("هایی", "های", "ها", "ای", "ی", "ان", "ات")
+_ADJECTIVE_SUFFIXES = frozenset({"ی", "ای"})
 _MIN_STEM = 3
 _MIN_GLUED = 6  # tokens shorter than this are never split into pieces
 # Cue words just before a mention say the text is about the person's skills.
@@ -279,9 +280,9 @@ class SkillGazetteer:
                 out.append(token)
         return out
 
-    def _stems(self, word: str) -> list[str]:
+    def _stems(self, word: str) -> list[tuple[str, str]]:
         return [
-            word[: -len(suffix)]
+            (word[: -len(suffix)], suffix)
             for suffix in _SUFFIXES
             if word.endswith(suffix)
             and len(word) - len(suffix) >= _MIN_STEM
@@ -341,31 +342,29 @@ class SkillGazetteer:
 
     def _longest_at(self, tokens: list[Token], i: int) -> tuple[int, list[_Entry], bool] | None:
         best: tuple[int, list[_Entry], bool] | None = None
-        # Each state: (trie node, whether a token matched only through its stem)
-        states: list[tuple[_Node, bool]] = [(self._trie, False)]
+        # A state: (trie node, matched a token only through its stem, may end here)
+        states: list[tuple[_Node, bool, bool]] = [(self._trie, False, True)]
         j = i
         while states and j < len(tokens):
             word = tokens[j].text
-            next_states: list[tuple[_Node, bool]] = []
-            for node, inflected in states:
+            next_states: list[tuple[_Node, bool, bool]] = []
+            for node, inflected, _ in states:
                 if word in _SUFFIXES and node is not self._trie:
                     # "نرم‌افزار‌های حسابداری": a suffix split off by ZWNJ or a space
-                    next_states.append((node, True))
+                    next_states.append((node, True, False))
                 if word in node.children:
-                    next_states.append((node.children[word], inflected))
-                for stem in self._stems(word):
+                    next_states.append((node.children[word], inflected, True))
+                for stem, suffix in self._stems(word):
                     if stem in node.children:
-                        next_states.append((node.children[stem], True))
+                        # "فیزیکی" (physical) is not "فیزیک" (physics): a one-word label
+                        # does not end on its adjective; inside a phrase it is the ezafe.
+                        adjective = suffix in _ADJECTIVE_SUFFIXES and node is self._trie
+                        next_states.append((node.children[stem], True, not adjective))
             j += 1
-            for node, inflected in next_states:
-                if (
-                    word in _SUFFIXES
-                    and node.entries
-                    and best is not None
-                    and best[1] is node.entries
-                ):
-                    continue  # a trailing suffix is not part of the mention
-                if node.entries and (best is None or j > best[0] or (not inflected and best[2])):
+            for node, inflected, may_end in next_states:
+                if not (may_end and node.entries):
+                    continue
+                if best is None or j > best[0] or (not inflected and best[2]):
                     best = (j, node.entries, inflected)
             states = next_states
         return best

@@ -111,3 +111,18 @@ def test_a_tiny_taxonomy_matches_plurals_and_glue() -> None:
         "x:1",
         "x:2",
     }
+
+
+# A one-word knowledge label does not match its adjective: "فیزیکی" is physical, not physics.
+ADJECTIVES = [
+    ("صدور فاکتور الکترونیکی", "الکترونیک"),
+    ("بایگانی فیزیکی اسناد", "فیزیک"),
+]
+
+
+@pytest.mark.parametrize(("text", "label"), ADJECTIVES)
+def test_adjective_is_not_the_field(
+    gazetteer: SkillGazetteer, skill_taxonomy: SkillTaxonomy, text: str, label: str
+) -> None:
+    assert label not in _find(gazetteer, skill_taxonomy, text)
+    assert label in _find(gazetteer, skill_taxonomy, f"آشنایی با {label}")
