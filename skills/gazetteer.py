@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from nlp.normalize import normalize
 from nlp.stopwords import is_stopword
+from skills.cues import SKILL_CUE_WORDS
 from taxonomy.skills import LOCAL_PREFIX, Skill
 
 logger = logging.getLogger(__name__)
@@ -83,28 +84,16 @@ _MIN_STEM = 3
 _MIN_GLUED = 6  # tokens shorter than this are never split into pieces
 # Cue words just before a mention say the text is about the person's skills.
 _CUES = frozenset(
-    {
-        "مسلط",
-        "تسلط",
-        "آشنا",
-        "آشنایی",
-        "توانایی",
-        "مهارت",
-        "دانش",
-        "تجربه",
+    (
+        *SKILL_CUE_WORDS,
         "سابقه",
         "کار",
-        "familiar",
-        "knowledge",
-        "experience",
-        "proficient",
-        "expert",
         # "نرم‌افزار هلو": the tokeniser splits at the ZWNJ, so the cue is its second part
         "افزار",
         "افزارهای",
         "افزارها",
         "software",
-    }
+    )
 )
 _CUE_WINDOW = 4
 

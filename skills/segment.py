@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from nlp.normalize import normalize
+from skills.cues import SKILL_CUE_WORDS
 
 # Section headers (normalised spellings; matched at the start of a line).
 SECTION_HEADERS: dict[str, tuple[str, ...]] = {
@@ -200,24 +201,14 @@ DEGREE_CUES: tuple[str, ...] = (
 )
 # Words that say a line is about what the person must know or do.
 SKILL_CUES: tuple[str, ...] = (
-    "مسلط",
-    "تسلط",
-    "آشنا",
-    "آشنایی",
-    "توانایی",
-    "مهارت",
+    *SKILL_CUE_WORDS,
     "مهارت‌ها",
     "مهارت‌های",
-    "دانش",
-    "تجربه",
     "سابقه کار",
     "کار با",
     "دارای",
     "گواهینامه",
     "مدرک",
-    "familiar",
-    "experience",
-    "knowledge",
 )
 
 _LINE_SPLIT = re.compile(r"\n+")
