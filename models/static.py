@@ -109,7 +109,12 @@ def _ids_digest(ids: Sequence[int]) -> str:
 
 
 def distill_static(
-    e5_folder: Path, out: Path, *, token_ids: Sequence[int] | None = None, batch_size: int = 512
+    e5_folder: Path,
+    out: Path,
+    *,
+    token_ids: Sequence[int] | None = None,
+    corpus_digest: str | None = None,
+    batch_size: int = 512,
 ) -> Path:
     """Write the static model for ``e5_folder`` into ``out`` (atomically); returns ``out``.
 
@@ -164,6 +169,7 @@ def distill_static(
             "recipe": RECIPE,
             "tokens": len(keep),
             "vocabulary": _ids_digest(keep),
+            "corpus": corpus_digest,
             "dim": dim,
             "sha256": digest,
         }
@@ -183,7 +189,14 @@ def ensure_static(
     when the corpus brings other vocabulary or the files fail their checksum."""
     out = out or e5_folder.parent / STATIC_FOLDER
     meta_path = out / "static.json"
-    token_ids = corpus_token_ids(e5_folder, corpus) if corpus is not None else None
+    texts = list(corpus) if corpus is not None else None
+    # A hash of the corpus text says whether it changed; tokenising it (seconds) is left to
+    # the distillation, so a normal start does not pay for it.
+    corpus_digest = (
+        hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:16]
+        if texts is not None
+        else None
+    )
     if meta_path.exists():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         digest = hashlib.sha256((out / "embeddings.npz").read_bytes()).hexdigest()
@@ -191,8 +204,9 @@ def ensure_static(
             meta.get("sha256") == digest
             and meta.get("source") == e5_folder.name
             and meta.get("recipe") == RECIPE
-            and (token_ids is None or meta.get("vocabulary") == _ids_digest(token_ids))
+            and meta.get("corpus") == corpus_digest
         ):
             return out
         logger.warning("static model at %s is stale or damaged; distilling again", out)
-    return distill_static(e5_folder, out, token_ids=token_ids)
+    token_ids = corpus_token_ids(e5_folder, texts) if texts is not None else None
+    return distill_static(e5_folder, out, token_ids=token_ids, corpus_digest=corpus_digest)
