@@ -27,7 +27,7 @@ from matching.matcher import Matcher, SearchFilters, SkillKnowledge
 from models.encoder import E5Encoder, Encoder, HashingEncoder
 from models.occupation_coder import OccupationCoder
 from nlp.normalize import normalize
-from skills.inference import OccupationHint, SkillInferencer
+from skills.inference import SkillInferencer
 from storage.sqlite_store import Kind, SqliteStore
 from taxonomy.skills import SkillTaxonomy
 
@@ -208,10 +208,7 @@ class Karyab:
         if self.skills is None:
             return list(records)
         texts = [r.document() + "\n" + "\n".join(r.skills) for r in records]
-        hints = [OccupationHint(r.isco_code, 1.0) if r.isco_code else None for r in records]
-        inferred = self.skills.infer_many(
-            texts, top_k=60, occupations=hints, code_occupations=False
-        )
+        inferred = self.skills.infer_many(texts, top_k=60, code_occupations=False)
         return [
             replace(r, skill_ids=tuple(s.id for s in found if s.source != "occupation"))
             for r, found in zip(records, inferred, strict=True)
