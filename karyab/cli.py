@@ -10,10 +10,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from karyab.settings import Settings
+
+if TYPE_CHECKING:
+    from skills.inference import SkillInferencer
 
 logger = logging.getLogger("karyab")
 
@@ -186,9 +190,22 @@ def cmd_code_occupations(args: argparse.Namespace) -> int:
     return 0
 
 
+def _skill_inferencer(settings: Settings, *, with_occupation: bool) -> SkillInferencer:
+    """The inferencer the skills commands use; the occupation coder is trained on first use."""
+    from karyab.service import build_encoder, build_skill_inferencer
+
+    encoder = build_encoder(settings)
+    coder = None
+    if with_occupation:
+        from models.occupation_training import ensure_occupation_coder
+        from taxonomy.isco import load_isco
+
+        coder = ensure_occupation_coder(load_isco(), encoder, settings.models_dir)
+    return build_skill_inferencer(settings, encoder, coder)
+
+
 def cmd_infer_skills(args: argparse.Namespace) -> int:
     from karyab.jsonl import JsonlInputError, read_text_records, write_jsonl
-    from karyab.service import build_encoder, build_skill_inferencer
 
     if not 1 <= args.top_k <= 100:
         raise UsageError("--top-k must be between 1 and 100")
@@ -197,14 +214,7 @@ def cmd_infer_skills(args: argparse.Namespace) -> int:
         records = read_text_records(args.input, max_chars=settings.max_text_chars)
     except JsonlInputError as error:
         raise UsageError(str(error)) from None
-    encoder = build_encoder(settings)
-    coder = None
-    if not args.no_occupation:
-        from models.occupation_training import ensure_occupation_coder
-        from taxonomy.isco import load_isco
-
-        coder = ensure_occupation_coder(load_isco(), encoder, settings.models_dir)
-    inferencer = build_skill_inferencer(settings, encoder, coder)
+    inferencer = _skill_inferencer(settings, with_occupation=not args.no_occupation)
     found = inferencer.infer_many([r.text for r in records], top_k=args.top_k)
     write_jsonl(
         args.output,
@@ -228,7 +238,6 @@ def cmd_evaluate_skills(args: argparse.Namespace) -> int:
         SkillExtractionEvaluator,
         load_annotated,
     )
-    from karyab.service import build_encoder, build_skill_inferencer
 
     data = Path(args.data) if args.data else DATA
     if not data.is_file():
@@ -238,14 +247,7 @@ def cmd_evaluate_skills(args: argparse.Namespace) -> int:
     except (ValueError, KeyError) as error:
         raise UsageError(f"{data}: not an annotated skills set ({error})") from None
     settings = _settings(args)
-    encoder = build_encoder(settings)
-    coder = None
-    if not args.no_occupation:
-        from models.occupation_training import ensure_occupation_coder
-        from taxonomy.isco import load_isco
-
-        coder = ensure_occupation_coder(load_isco(), encoder, settings.models_dir)
-    inferencer = build_skill_inferencer(settings, encoder, coder)
+    inferencer = _skill_inferencer(settings, with_occupation=not args.no_occupation)
     evaluator = SkillExtractionEvaluator(documents, k=args.k)
     started = time.perf_counter()
     results = evaluator.predictions(inferencer)
@@ -275,7 +277,7 @@ def cmd_evaluate_skills(args: argparse.Namespace) -> int:
             key: value for key, value in demo_metrics.items() if key.startswith("tag_")
         },
         "implicit": inferencer.implicit is not None,
-        "occupation_coder": coder is not None,
+        "occupation_coder": inferencer.occupation_coder is not None,
     }
     folder = Path(args.report)
     folder.mkdir(parents=True, exist_ok=True)
