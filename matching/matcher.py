@@ -8,7 +8,9 @@ cosine similarity; each carries matched and missing skills and a Persian explana
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal, Protocol
 
 import numpy as np
@@ -85,6 +87,15 @@ class SkillKnowledge:
     taxonomy: SkillTaxonomy
     catalogue: CourseCatalogue
     gazetteer: SkillGazetteer
+    _in_taxonomy: Callable[[str], bool] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Declared skills repeat across every result list; look each one up once.
+        lookup = lru_cache(maxsize=65536)(self._names_a_taxonomy_skill)
+        object.__setattr__(self, "_in_taxonomy", lookup)
+
+    def _names_a_taxonomy_skill(self, declared: str) -> bool:
+        return bool(self.gazetteer.find(normalize(declared)))
 
     def compare(
         self, vacancy: Vacancy, seeker: Jobseeker, seeker_text: str
@@ -94,7 +105,7 @@ class SkillKnowledge:
         if not vacancy.skill_ids:
             return None
         gap = skill_gap(vacancy.skill_ids, seeker.skill_ids, self.taxonomy)
-        unknown = [d for d in vacancy.skills if not self.gazetteer.find(normalize(d))]
+        unknown = [d for d in vacancy.skills if not self._in_taxonomy(d)]
         literal = skill_overlap(unknown, seeker.skills, seeker_text)
         label = self._label
         overlap = SkillOverlap(
