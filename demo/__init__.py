@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from demo.history import History
 
 _DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -29,4 +32,14 @@ def load_demo_jobseekers() -> list[dict[str, Any]]:
     return _read_jsonl("jobseekers.jsonl")
 
 
-__all__ = ["load_demo_jobseekers", "load_demo_vacancies"]
+def load_demo_history() -> History:
+    """A 24-month history of demo ads with planted skill trends (generated, not read from disk).
+
+    See :mod:`demo.history`; generating the default sizes takes a few seconds.
+    """
+    from demo.history import generate_history
+
+    return generate_history()
+
+
+__all__ = ["load_demo_history", "load_demo_jobseekers", "load_demo_vacancies"]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from random import Random
+
+import jdatetime
 
 from demo.compose import (
     bullet_maker,
@@ -97,7 +100,39 @@ def _decorate(title: str, gender: str | None, city: str, rng: Random) -> str:
     return title + "".join(marks)
 
 
-def _facts(occ: Occupation, rng: Random) -> _Ad:
+def _mentions_any(item: str, terms: Sequence[str]) -> bool:
+    """Whether any ``|`` alternative of ``item`` contains any term (case-insensitive)."""
+    forms = [form.casefold() for form in item.split("|")]
+    return any(term in form for term in terms for form in forms)
+
+
+def _without(pool: tuple[str, ...], terms: Sequence[str]) -> tuple[str, ...]:
+    return tuple(item for item in pool if not _mentions_any(item, terms))
+
+
+def _facts(
+    occ: Occupation,
+    rng: Random,
+    *,
+    extra_skills: Sequence[str] = (),
+    drop_skills: Sequence[str] = (),
+) -> _Ad:
+    """Draw the facts of one ad.
+
+    ``drop_skills``: skills, certificates and soft skills mentioning any of these terms are
+    never picked; ``extra_skills`` are appended to the required skills. With the defaults the
+    draws are exactly those of the bundled demo.
+    """
+    pool = occ
+    soft_pool = common.SOFT_SKILLS
+    if drop_skills:
+        terms = [t.casefold() for term in drop_skills for t in term.split("|") if t]
+        pool = replace(
+            occ,
+            skills=_without(occ.skills, terms),
+            certificates=_without(occ.certificates, terms),
+        )
+        soft_pool = _without(soft_pool, terms)
     province, city = pick_place(rng, common.PROVINCES)
     base, floor = _seniority(occ, rng.choice(occ.titles), rng)
     gender = rng.choice(occ.genders)
@@ -112,8 +147,8 @@ def _facts(occ: Occupation, rng: Random) -> _Ad:
         assert education is not None
         field = rng.choice(occ.fields) if occ.fields and rng.random() < 0.75 else None
         education_text = education_phrase(education, field, rng, common.EDUCATION_LABELS[education])
-    picked = pick_skills(occ, rng, 3, 7, core=0.85)
-    extra = pick_some(occ.certificates, rng, 1, 2) if rng.random() < 0.6 else []
+    picked = pick_skills(pool, rng, 3, 7, core=0.85)
+    extra = pick_some(pool.certificates, rng, 1, 2) if rng.random() < 0.6 else []
     certificates = merge_credentials(picked, extra)
     chosen = [s for s in picked if not is_credential(s)]
     cut = max(2, (len(chosen) * 2 + 2) // 3)
@@ -132,11 +167,11 @@ def _facts(occ: Occupation, rng: Random) -> _Ad:
         min_experience=min_exp,
         education=education,
         education_text=education_text,
-        required=chosen[:cut],
+        required=chosen[:cut] + list(extra_skills),
         optional=chosen[cut:],
         certificates=certificates,
         duties=pick_some(occ.duties, rng, 3, 6),
-        soft=pick_some(common.SOFT_SKILLS, rng, 1, 3),
+        soft=pick_some(soft_pool, rng, 1, 3),
         conditions=pick_some(occ.conditions, rng, 0, 2),
         benefits=pick_some(common.BENEFITS, rng, 2, 5),
         employment_type=rng.choice(occ.employment),
@@ -353,9 +388,23 @@ def _render_bullets(ad: _Ad, rng: Random) -> str:
 _RENDERERS = {"form": _render_form, "narrative": _render_narrative, "bullets": _render_bullets}
 
 
-def make_vacancy(occ: Occupation, number: int, rng: Random) -> VacancyRecord:
-    """Write the ``number``-th ad (1-based) of the demo for occupation ``occ``."""
-    ad = _facts(occ, rng)
+def make_vacancy(
+    occ: Occupation,
+    number: int,
+    rng: Random,
+    *,
+    extra_skills: Sequence[str] = (),
+    drop_skills: Sequence[str] = (),
+    posted: jdatetime.date | None = None,
+) -> VacancyRecord:
+    """Write the ``number``-th ad (1-based) of the demo for occupation ``occ``.
+
+    ``extra_skills`` are required like any picked skill (and listed in ``skills``);
+    skills, certificates and soft skills mentioning a ``drop_skills`` term (case-insensitive,
+    any ``|`` alternative) are never picked; ``posted`` replaces the random posting date.
+    With the defaults the ad is exactly the bundled demo's (no extra random draws).
+    """
+    ad = _facts(occ, rng, extra_skills=extra_skills, drop_skills=drop_skills)
     style = rng.choices(("form", "narrative", "bullets"), weights=(35, 30, 35))[0]
     text = _RENDERERS[style](ad, rng)
     noise = draw_noise(rng)
@@ -373,6 +422,6 @@ def make_vacancy(occ: Occupation, number: int, rng: Random) -> VacancyRecord:
         skills=skills,
         employment_type=ad.employment_type,
         gender=ad.gender,
-        posted_at=iso(random_date(rng)),
+        posted_at=iso(random_date(rng) if posted is None else posted),
         style=style,
     )

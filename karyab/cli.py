@@ -318,6 +318,58 @@ def cmd_evaluate_occupations(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analytics_report(args: argparse.Namespace) -> int:
+    from analytics.engine import SkillAnalytics, UnknownProvinceError
+    from analytics.facts import Window
+    from analytics.labels import Labels
+    from analytics.periods import PeriodError
+    from analytics.report import write_report
+    from storage.sqlite_store import SqliteStore
+    from taxonomy.courses import load_courses
+    from taxonomy.isco import load_isco
+    from taxonomy.skills import load_skills
+
+    settings = _settings(args)
+    try:
+        window = Window.parse(args.date_from, args.date_to)
+    except (PeriodError, ValueError) as error:
+        raise UsageError(str(error)) from error
+    if not settings.db_path.exists():
+        raise UsageError(
+            f"no store at {settings.db_path}; run `karyab prepare` first (it loads the demo)"
+        )
+    store = SqliteStore(settings.db_path)
+    try:
+        analytics = SkillAnalytics(store, Labels(load_skills(), load_isco()), load_courses())
+        facts = analytics.facts()
+        if len(facts.vacancies) == 0:
+            raise UsageError(
+                f"the store at {settings.db_path} holds no vacancies; run `karyab prepare` first"
+            )
+        try:
+            window = analytics.resolve(Window(window.first_month, window.last_month, args.province))
+        except UnknownProvinceError as error:
+            raise UsageError(str(error)) from error
+        report = analytics.report(window, show_progress=True)
+        files = write_report(report, Path(args.output))
+    finally:
+        store.close()
+    print(
+        json.dumps(
+            {
+                "report": str(files.html),
+                "vacancies": report.scope.vacancies,
+                "jobseekers": report.scope.jobseekers,
+                "rising": int((report.trends["direction"] == "rising").sum()),
+                "falling": int((report.trends["direction"] == "falling").sum()),
+                "emerging_phrases": len(report.emerging),
+            },
+            ensure_ascii=False,
+        )
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="karyab",
@@ -423,6 +475,29 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--labels", help="labelled TSV (default: the bundled set)")
     _add_common(evaluate)
     evaluate.set_defaults(func=cmd_evaluate_occupations)
+
+    analytics = commands.add_parser(
+        "analytics",
+        help="skill-demand analytics over the stored vacancies and jobseekers",
+        description="Skill-demand analytics by Jalali period, province and ISCO group.",
+    )
+    analytics_commands = analytics.add_subparsers(
+        dest="analytics_command", required=True, metavar="COMMAND"
+    )
+    report = analytics_commands.add_parser(
+        "report",
+        help="write an HTML report with charts, CSV tables and an Excel workbook",
+        description="Demand, trends (growth with 95%% intervals), emerging skills, and "
+        "supply-demand gaps with training courses, for the vacancies and jobseekers dated in "
+        "the Jalali months FROM..TO (live and archived records). Writes DIR/report.html, "
+        "DIR/report.xlsx, DIR/tables/*.csv and DIR/charts/*.png.",
+    )
+    report.add_argument("--from", dest="date_from", required=True, help="first month, 1402-01")
+    report.add_argument("--to", dest="date_to", required=True, help="last month, 1403-12")
+    report.add_argument("--province", help="only this province (e.g. تهران)")
+    report.add_argument("-o", "--output", required=True, help="folder for the report")
+    _add_common(report)
+    report.set_defaults(func=cmd_analytics_report)
 
     convert = commands.add_parser(
         "convert-model",

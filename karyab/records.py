@@ -50,6 +50,8 @@ class Vacancy:
     skills: tuple[str, ...] = ()
     # Taxonomy skills found in the text and the declared skills (explicit and implicit).
     skill_ids: tuple[str, ...] = ()
+    # Requirement phrases no taxonomy skill matched: counted by analytics as new skills.
+    unmatched_phrases: tuple[str, ...] = ()
     employment_type: str | None = None
     gender: str | None = None
     posted_at: str | None = None
@@ -82,6 +84,7 @@ class Vacancy:
             education=Education(data["education"]) if data.get("education") else None,
             skills=tuple(data.get("skills") or ()),
             skill_ids=tuple(data.get("skill_ids") or ()),
+            unmatched_phrases=tuple(data.get("unmatched_phrases") or ()),
             employment_type=data.get("employment_type"),
             gender=data.get("gender"),
             posted_at=data.get("posted_at"),

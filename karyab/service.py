@@ -18,7 +18,10 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
+from tqdm.auto import tqdm
 
+from analytics.engine import SkillAnalytics
+from analytics.labels import Labels
 from index.errors import VectorIndexError
 from index.vector_index import VectorIndex
 from karyab.records import Jobseeker, Match, Vacancy
@@ -95,6 +98,15 @@ def build_skill_inferencer(
     )
 
 
+def _build_analytics(store: SqliteStore, skills: SkillInferencer | None) -> SkillAnalytics:
+    from taxonomy.courses import load_courses
+    from taxonomy.isco import load_isco
+    from taxonomy.skills import load_skills
+
+    taxonomy = skills.taxonomy if skills is not None else load_skills()
+    return SkillAnalytics(store, Labels(taxonomy, load_isco()), load_courses())
+
+
 class Karyab:
     """Facade used by the API and the CLI."""
 
@@ -123,6 +135,7 @@ class Karyab:
         self.matcher = Matcher(
             encoder, store, self.indexes["vacancy"], self.indexes["jobseeker"], knowledge
         )
+        self.analytics = _build_analytics(store, skills)
 
     @classmethod
     def open(
@@ -208,11 +221,36 @@ class Karyab:
         if self.skills is None:
             return list(records)
         texts = [r.document() + "\n" + "\n".join(r.skills) for r in records]
-        inferred = self.skills.infer_many(texts, top_k=60, code_occupations=False)
-        return [
-            replace(r, skill_ids=tuple(s.id for s in found if s.source != "occupation"))
-            for r, found in zip(records, inferred, strict=True)
-        ]
+        analysed = self.skills.analyse_many(texts, top_k=60, code_occupations=False)
+        out: list[Vacancy | Jobseeker] = []
+        for record, found in zip(records, analysed, strict=True):
+            skill_ids = tuple(s.id for s in found.skills if s.source != "occupation")
+            if isinstance(record, Vacancy):
+                phrases = tuple(found.unmatched_phrases)
+                out.append(replace(record, skill_ids=skill_ids, unmatched_phrases=phrases))
+            else:
+                out.append(replace(record, skill_ids=skill_ids))
+        return out
+
+    def archive(
+        self, kind: Kind, records: Sequence[Vacancy | Jobseeker], *, show_progress: bool = False
+    ) -> int:
+        """Keep past records for analytics only (closed vacancies, old registrations): their
+        skills are inferred like live ones, but they are not encoded or matched."""
+        if not records:
+            return 0
+        for record in records:
+            self.validate(record)
+        batch = 256
+        done = 0
+        with tqdm(
+            total=len(records), desc=f"archiving {kind} records", disable=not show_progress
+        ) as bar:
+            for start in range(0, len(records), batch):
+                chunk = self._with_skills(self._with_occupations(records[start : start + batch]))
+                done += self.store.archive(kind, chunk)
+                bar.update(len(chunk))
+        return done
 
     def infer_skills(self, text: str) -> tuple[str, ...]:
         if self.skills is None:
@@ -266,8 +304,9 @@ class Karyab:
 
     # -- demo data --------------------------------------------------------------------
 
-    def load_demo_if_empty(self, *, show_progress: bool = True) -> int:
-        """Load the bundled demo market into an empty store; returns records added."""
+    def load_demo_if_empty(self, *, show_progress: bool = True, history: bool = True) -> int:
+        """Load the bundled demo market into an empty store, and (``history``) the demo's 24
+        months of past vacancies and registrations into the archive; returns records added."""
         from demo import load_demo_jobseekers, load_demo_vacancies
 
         added = 0
@@ -281,6 +320,25 @@ class Karyab:
             added += self.add_jobseekers(seekers, show_progress=show_progress)
         if added:
             self.save_indexes()
+        if history and self.store.count_archived("vacancy") == 0:
+            from demo import load_demo_history
+
+            past = load_demo_history()
+            logger.info(
+                "archiving the demo history: %d past vacancies and %d past registrations",
+                len(past.vacancies),
+                len(past.jobseekers),
+            )
+            added += self.archive(
+                "vacancy",
+                [Vacancy.from_dict(dict(v)) for v in past.vacancies],
+                show_progress=show_progress,
+            )
+            added += self.archive(
+                "jobseeker",
+                [Jobseeker.from_dict(dict(j)) for j in past.jobseekers],
+                show_progress=show_progress,
+            )
         return added
 
     # -- index persistence ------------------------------------------------------------

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 _TOKEN = re.compile(r"\.?[^\W_]+(?:[.\-][^\W_]+)*[+#]*")
 _PERSIAN = re.compile(r"[\u0600-\u06FF]")
 _LATIN_WORD = re.compile(r"[a-z]+")
+_BREAK = re.compile(r"[،,;؛:|()\[\]«»\n•]")
 # Short English words that are also the Latin form of some skill ("his", "ai", "bi", "it"):
 # two letters or one of these, and the form waits for a skills context. Longer acronyms
 # (SEO, CRM, SQL, PLC) name one thing in a Persian ad and count anywhere.
@@ -285,11 +287,17 @@ class SkillGazetteer:
         where one-word forms that are also everyday words count without a cue.
         """
         tokens = self._expand(tokens_of(normalized))
+        # A label never spans list punctuation: «تحلیل بازار، کار تیمی» holds no «بازار کار».
+        breaks = {
+            j
+            for j in range(1, len(tokens))
+            if _BREAK.search(normalized[tokens[j - 1].end : tokens[j].start])
+        }
         mentions: list[Mention] = []
         previous_end = -10  # token index just after the previous mention
         i = 0
         while i < len(tokens):
-            match = self._longest_at(tokens, i)
+            match = self._longest_at(tokens, i, breaks)
             if match is None:
                 i += 1
                 continue
@@ -329,12 +337,14 @@ class SkillGazetteer:
         )
         return list(dict.fromkeys(e.skill_id for e in ordered))
 
-    def _longest_at(self, tokens: list[Token], i: int) -> tuple[int, list[_Entry], bool] | None:
+    def _longest_at(
+        self, tokens: list[Token], i: int, breaks: AbstractSet[int] = frozenset()
+    ) -> tuple[int, list[_Entry], bool] | None:
         best: tuple[int, list[_Entry], bool] | None = None
         # A state: (trie node, matched a token only through its stem, may end here)
         states: list[tuple[_Node, bool, bool]] = [(self._trie, False, True)]
         j = i
-        while states and j < len(tokens):
+        while states and j < len(tokens) and not (j > i and j in breaks):
             word = tokens[j].text
             next_states: list[tuple[_Node, bool, bool]] = []
             for node, inflected, _ in states:

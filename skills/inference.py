@@ -18,6 +18,7 @@ from models.occupation_coder import OccupationCoder
 from nlp.normalize import normalize
 from skills.gazetteer import Mention, SkillGazetteer
 from skills.implicit import ImplicitHit, ImplicitSkillMatcher
+from skills.phrases import unmatched_phrases
 from skills.segment import Segment, segment_text
 from taxonomy.isco import IscoTaxonomy
 from taxonomy.skills import SkillTaxonomy
@@ -66,6 +67,15 @@ class InferredSkill:
 
 
 @dataclass(frozen=True)
+class DocumentSkills:
+    """What one text yields: its ranked skills and the requirement phrases no taxonomy
+    skill matched (candidates for new skills)."""
+
+    skills: list[InferredSkill]
+    unmatched_phrases: list[str]
+
+
+@dataclass(frozen=True)
 class OccupationHint:
     code: str
     confidence: float
@@ -111,6 +121,20 @@ class SkillInferencer:
     ) -> list[list[InferredSkill]]:
         """Skills per text, best first. Texts without an occupation hint are coded with the
         occupation coder when there is one and ``code_occupations`` is set."""
+        analysed = self.analyse_many(
+            texts, top_k=top_k, occupations=occupations, code_occupations=code_occupations
+        )
+        return [document.skills for document in analysed]
+
+    def analyse_many(
+        self,
+        texts: Sequence[str],
+        *,
+        top_k: int = 20,
+        occupations: Sequence[OccupationHint | None] | None = None,
+        code_occupations: bool = True,
+    ) -> list[DocumentSkills]:
+        """Skills and unmatched requirement phrases per text (see :meth:`infer_many`)."""
         hints: list[OccupationHint | None] = (
             list(occupations) if occupations is not None else [None] * len(texts)
         )
@@ -161,16 +185,17 @@ class SkillInferencer:
         hint: OccupationHint | None,
         implicit_hits: list[ImplicitHit],
         top_k: int,
-    ) -> list[InferredSkill]:
+    ) -> DocumentSkills:
         if not segments:
-            return []
+            return DocumentSkills([], [])
         best: dict[str, tuple[float, SkillSource, str | None]] = {}
 
         def offer(skill_id: str, score: float, source: SkillSource, evidence: str | None) -> None:
             if skill_id not in best or score > best[skill_id][0]:
                 best[skill_id] = (round(min(score, 0.99), 4), source, evidence)
 
-        for skill_id, (score, evidence) in self._explicit(segments).items():
+        explicit, phrases = self._explicit(segments)
+        for skill_id, (score, evidence) in explicit.items():
             offer(skill_id, score, "explicit", evidence)
         if self.implicit is not None:
             low, high = IMPLICIT_BAND
@@ -209,7 +234,7 @@ class SkillInferencer:
                     evidence=why,
                 )
             )
-        return out
+        return DocumentSkills(out, phrases)
 
     def _is_field_of_study(self, skill_id: str) -> bool:
         """An ESCO knowledge area (not a language): in a degree line it names the degree."""
@@ -220,22 +245,26 @@ class SkillInferencer:
             and "language" not in (skill.collections)
         )
 
-    def _explicit(self, segments: list[Segment]) -> dict[str, tuple[float, str]]:
+    def _explicit(self, segments: list[Segment]) -> tuple[dict[str, tuple[float, str]], list[str]]:
+        """Explicit skills (score, evidence) and the requirement phrases left unmatched."""
         found: dict[str, list[tuple[Mention, Segment]]] = {}
+        read: list[tuple[Segment, list[Mention]]] = []
         for segment in segments:
             if segment.boilerplate:
                 continue
             listing = segment.section == "requirements" or _is_skills_field(segment.text)
-            for mention in self.gazetteer.find(segment.text, skills_context=listing):
+            mentions = self.gazetteer.find(segment.text, skills_context=listing)
+            read.append((segment, mentions))
+            for mention in mentions:
                 if segment.education and self._is_field_of_study(mention.skill_id):
                     continue
                 found.setdefault(mention.skill_id, []).append((mention, segment))
         scored: dict[str, tuple[float, str]] = {}
-        for skill_id, mentions in found.items():
-            mention, segment = max(mentions, key=lambda pair: pair[0].score)
+        for skill_id, places in found.items():
+            mention, segment = max(places, key=lambda pair: pair[0].score)
             score = mention.score
-            if any(s.section in REQUIREMENT_SECTIONS for _, s in mentions):
+            if any(s.section in REQUIREMENT_SECTIONS for _, s in places):
                 score += SECTION_BONUS
-            score += min(REPEAT_BONUS * (len(mentions) - 1), MAX_REPEAT_BONUS)
+            score += min(REPEAT_BONUS * (len(places) - 1), MAX_REPEAT_BONUS)
             scored[skill_id] = (score, mention.surface)
-        return scored
+        return scored, unmatched_phrases(read)

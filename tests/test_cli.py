@@ -14,10 +14,12 @@ COMMANDS = [
     "convert-model",
     "code-occupations",
     "evaluate-occupations",
+    "analytics",
+    "analytics report",
 ]
 
 
-@pytest.mark.parametrize("argv", [["--help"], *[[c, "--help"] for c in COMMANDS]])
+@pytest.mark.parametrize("argv", [["--help"], *[[*c.split(), "--help"] for c in COMMANDS]])
 def test_every_command_has_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(argv)

@@ -44,7 +44,7 @@ def client(e5_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     (data_dir / "models").symlink_to(e5_model_dir.parent, target_is_directory=True)
     settings = Settings(data_dir=data_dir, encoder="e5", load_demo=True, occupation_coder=False)
     engine = Karyab.open(settings)
-    engine.load_demo_if_empty(show_progress=False)
+    engine.load_demo_if_empty(show_progress=False, history=False)
     with TestClient(create_app(settings, engine=engine)) as test_client:
         yield test_client
     engine.close()

@@ -1,0 +1,1 @@
+"""Skill-demand analytics: demand, trends, emerging skills and supply–demand gaps."""
