@@ -2,10 +2,11 @@
 
 Vectors: synthetic unit vectors of the encoder's dimension (384) shaped like e5's: a strong
 shared direction (e5 cosines sit around 0.8), 500 topics with 20,000 subtopics, and noise
-whose variance decays over dimensions (embeddings have a low intrinsic dimension). Queries come from the same distribution. For each index the run measures build
-time, memory (the serialised index), recall@10 against exact search, and single-threaded
-single-query p50/p99 latency; the search parameter (efSearch, nprobe) is the smallest that
-reaches recall@10 ≥ 0.95 on a separate set of tuning queries, where one does.
+whose variance decays over dimensions (embeddings have a low intrinsic dimension). Queries
+come from the same distribution. For each index the run measures build time, memory (the
+serialised index), recall@10 against exact search, and single-threaded single-query p50/p99
+latency; the search parameter (efSearch, nprobe) is the smallest that reaches recall@10 ≥
+0.95 on a separate set of tuning queries, where one does.
 
     python benchmarks/ann.py --n 1000000 --json ann.json
 """
