@@ -79,7 +79,7 @@ GAP_COLUMNS = (
     "supply_people",
     "supply_share",
     "gap",  # demand_share - supply_share
-    "courses",  # training courses teaching the skill, "title (hours h)" joined with " ؛ "
+    "courses",  # training courses teaching the skill, "title (N ساعت)" joined with " ؛ "
 )
 
 

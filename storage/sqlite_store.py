@@ -101,7 +101,11 @@ class SqliteStore:
         self._backfill_postings()
 
     def _backfill_postings(self) -> None:
-        """Give records stored before the analytics facts existed their postings rows."""
+        """Give records stored before the analytics facts existed their postings rows, once:
+        every write since keeps them, so later opens skip the scan."""
+        done = self._conn.execute("SELECT 1 FROM meta WHERE key = 'postings_backfilled'")
+        if done.fetchone():
+            return
         for kind, table in _TABLES.items():
             rows = self._conn.execute(
                 f"SELECT t.record FROM {table} t LEFT JOIN postings p "
@@ -113,6 +117,9 @@ class SqliteStore:
                 with self._transaction() as conn:
                     records = [self._decode(kind, row[0]) for row in rows]
                     self._write_postings(conn, kind, records, archived=False)
+        self._conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('postings_backfilled', '1')"
+        )
 
     def close(self) -> None:
         with self._lock:

@@ -63,5 +63,6 @@ def test_records_stored_before_the_facts_existed_get_them_on_open(tmp_path: Path
     store.close()
     with sqlite3.connect(path) as conn:  # as an older version left it
         conn.execute("DELETE FROM postings")
+        conn.execute("DELETE FROM meta WHERE key = 'postings_backfilled'")
     reopened = SqliteStore(path)
     assert reopened.read_postings("vacancy")["month"] == [1402 * 12 + 4]
