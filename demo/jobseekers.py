@@ -13,7 +13,7 @@ from demo.compose import (
     pick_skills,
 )
 from demo.content import common
-from demo.content.model import Occupation
+from demo.content.model import Occupation, Province
 from demo.jalali import iso, random_date
 from demo.noise import apply_noise, draw_noise
 from demo.records import JobseekerRecord
@@ -123,8 +123,8 @@ def _jobs(occ: Occupation, years: int, now: int, rng: Random) -> list[_Job]:
     return jobs
 
 
-def _facts(occ: Occupation, rng: Random) -> _CV:
-    province, city = pick_place(rng, common.PROVINCES)
+def _facts(occ: Occupation, rng: Random, provinces: tuple[Province, ...]) -> _CV:
+    province, city = pick_place(rng, provinces)
     registered = random_date(rng)
     low, high = occ.experience
     years = rng.randint(max(0, low - 1), high + 3)
@@ -265,13 +265,37 @@ def _render_bullets(cv: _CV, rng: Random) -> str:
 _RENDERERS = {"form": _render_form, "narrative": _render_narrative, "bullets": _render_bullets}
 
 
-def make_jobseeker(occ: Occupation, number: int, rng: Random) -> JobseekerRecord:
-    """Write the ``number``-th CV (1-based) of the demo for occupation ``occ``."""
-    cv = _facts(occ, rng)
+@dataclass(frozen=True)
+class JobseekerDraft:
+    """A composed CV with its clean headline and the split of the skills ``skills`` merges.
+
+    ``skills`` and ``certificates`` hold the spellings the CV used (before orthographic
+    noise); ``headline`` is the title before noise.
+    """
+
+    record: JobseekerRecord
+    headline: str
+    skills: tuple[str, ...]
+    certificates: tuple[str, ...]
+
+
+def draft_jobseeker(
+    occ: Occupation,
+    number: int,
+    rng: Random,
+    *,
+    provinces: tuple[Province, ...] = common.PROVINCES,
+) -> JobseekerDraft:
+    """Like :func:`make_jobseeker`, also returning the headline and the skill split.
+
+    ``provinces`` replaces the demo's table of places (and their weights). With the default
+    the record is exactly ``make_jobseeker(occ, number, rng)``'s for the same ``rng`` state.
+    """
+    cv = _facts(occ, rng, provinces)
     style = rng.choices(("form", "narrative", "bullets"), weights=(30, 35, 35))[0]
     text = _RENDERERS[style](cv, rng)
     noise = draw_noise(rng)
-    return JobseekerRecord(
+    record = JobseekerRecord(
         id=f"js{number:04d}",
         title=apply_noise(cv.headline, noise, rng),
         text=apply_noise(text, noise, rng),
@@ -284,3 +308,14 @@ def make_jobseeker(occ: Occupation, number: int, rng: Random) -> JobseekerRecord
         registered_at=cv.registered,
         style=style,
     )
+    return JobseekerDraft(
+        record=record,
+        headline=cv.headline,
+        skills=tuple(cv.skills),
+        certificates=tuple(cv.certificates),
+    )
+
+
+def make_jobseeker(occ: Occupation, number: int, rng: Random) -> JobseekerRecord:
+    """Write the ``number``-th CV (1-based) of the demo for occupation ``occ``."""
+    return draft_jobseeker(occ, number, rng).record

@@ -16,7 +16,7 @@ from demo.compose import (
     pick_skills,
 )
 from demo.content import common
-from demo.content.model import Occupation
+from demo.content.model import Occupation, Province
 from demo.jalali import iso, random_date
 from demo.noise import apply_noise, draw_noise
 from demo.records import VacancyRecord
@@ -116,12 +116,14 @@ def _facts(
     *,
     extra_skills: Sequence[str] = (),
     drop_skills: Sequence[str] = (),
+    provinces: tuple[Province, ...] = common.PROVINCES,
 ) -> _Ad:
     """Draw the facts of one ad.
 
     ``drop_skills``: skills, certificates and soft skills mentioning any of these terms are
-    never picked; ``extra_skills`` are appended to the required skills. With the defaults the
-    draws are exactly those of the bundled demo.
+    never picked; ``extra_skills`` are appended to the required skills; the place is drawn
+    from ``provinces`` by their weights. With the defaults the draws are exactly those of the
+    bundled demo.
     """
     pool = occ
     soft_pool = common.SOFT_SKILLS
@@ -133,7 +135,7 @@ def _facts(
             certificates=_without(occ.certificates, terms),
         )
         soft_pool = _without(soft_pool, terms)
-    province, city = pick_place(rng, common.PROVINCES)
+    province, city = pick_place(rng, provinces)
     base, floor = _seniority(occ, rng.choice(occ.titles), rng)
     gender = rng.choice(occ.genders)
     min_exp: int | None = rng.randint(*occ.experience) if floor is None else floor
@@ -388,6 +390,64 @@ def _render_bullets(ad: _Ad, rng: Random) -> str:
 _RENDERERS = {"form": _render_form, "narrative": _render_narrative, "bullets": _render_bullets}
 
 
+@dataclass(frozen=True)
+class VacancyDraft:
+    """A composed ad and the split of its skills that ``skills`` merges.
+
+    ``required``, ``optional`` and ``certificates`` hold the spellings the ad used (before
+    orthographic noise), in the order the ad lists them.
+    """
+
+    record: VacancyRecord
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    certificates: tuple[str, ...]
+
+
+def draft_vacancy(
+    occ: Occupation,
+    number: int,
+    rng: Random,
+    *,
+    extra_skills: Sequence[str] = (),
+    drop_skills: Sequence[str] = (),
+    posted: jdatetime.date | None = None,
+    provinces: tuple[Province, ...] = common.PROVINCES,
+) -> VacancyDraft:
+    """Like :func:`make_vacancy`, also returning the required/optional/certificate split.
+
+    ``provinces`` replaces the demo's table of places (and their weights). With the defaults
+    the record is exactly ``make_vacancy(occ, number, rng)``'s for the same ``rng`` state.
+    """
+    ad = _facts(occ, rng, extra_skills=extra_skills, drop_skills=drop_skills, provinces=provinces)
+    style = rng.choices(("form", "narrative", "bullets"), weights=(35, 30, 35))[0]
+    text = _RENDERERS[style](ad, rng)
+    noise = draw_noise(rng)
+    skills = list(dict.fromkeys(ad.required + ad.optional + ad.certificates))
+    record = VacancyRecord(
+        id=f"v{number:04d}",
+        title=apply_noise(ad.title, noise, rng),
+        text=apply_noise(text, noise, rng),
+        employer=ad.employer,
+        province=ad.province,
+        city=ad.city,
+        isco_code=occ.isco_code,
+        min_experience_years=ad.min_experience,
+        education=ad.education,
+        skills=skills,
+        employment_type=ad.employment_type,
+        gender=ad.gender,
+        posted_at=iso(random_date(rng) if posted is None else posted),
+        style=style,
+    )
+    return VacancyDraft(
+        record=record,
+        required=tuple(ad.required),
+        optional=tuple(ad.optional),
+        certificates=tuple(ad.certificates),
+    )
+
+
 def make_vacancy(
     occ: Occupation,
     number: int,
@@ -404,24 +464,6 @@ def make_vacancy(
     any ``|`` alternative) are never picked; ``posted`` replaces the random posting date.
     With the defaults the ad is exactly the bundled demo's (no extra random draws).
     """
-    ad = _facts(occ, rng, extra_skills=extra_skills, drop_skills=drop_skills)
-    style = rng.choices(("form", "narrative", "bullets"), weights=(35, 30, 35))[0]
-    text = _RENDERERS[style](ad, rng)
-    noise = draw_noise(rng)
-    skills = list(dict.fromkeys(ad.required + ad.optional + ad.certificates))
-    return VacancyRecord(
-        id=f"v{number:04d}",
-        title=apply_noise(ad.title, noise, rng),
-        text=apply_noise(text, noise, rng),
-        employer=ad.employer,
-        province=ad.province,
-        city=ad.city,
-        isco_code=occ.isco_code,
-        min_experience_years=ad.min_experience,
-        education=ad.education,
-        skills=skills,
-        employment_type=ad.employment_type,
-        gender=ad.gender,
-        posted_at=iso(random_date(rng) if posted is None else posted),
-        style=style,
-    )
+    return draft_vacancy(
+        occ, number, rng, extra_skills=extra_skills, drop_skills=drop_skills, posted=posted
+    ).record

@@ -68,6 +68,8 @@ class Vacancy:
             "isco_code": self.isco_code,
             "min_experience_years": self.min_experience_years,
             "education_rank": self.education.rank if self.education else None,
+            "remote": int(self.employment_type == "remote"),
+            "isco_minor": self.isco_code[:3] if self.isco_code else None,
         }
 
     @classmethod
@@ -113,6 +115,7 @@ class Jobseeker:
             "province": self.province,
             "city": self.city,
             "isco_code": self.isco_code,
+            "isco_minor": self.isco_code[:3] if self.isco_code else None,
             "experience_years": self.experience_years,
             "education_rank": self.education.rank if self.education else None,
         }

@@ -14,7 +14,7 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -24,11 +24,14 @@ from analytics.engine import SkillAnalytics
 from analytics.labels import Labels
 from index.errors import VectorIndexError
 from index.vector_index import VectorIndex
+from karyab.enrich import with_occupations, with_skills
 from karyab.records import Jobseeker, Match, Vacancy
 from karyab.settings import Settings
-from matching.matcher import Matcher, SearchFilters, SkillKnowledge
+from matching.matcher import Matcher, Reranking, SearchFilters, SkillKnowledge
+from matching.profiles import Geography
 from models.encoder import E5Encoder, Encoder, HashingEncoder
 from models.occupation_coder import OccupationCoder
+from models.ranker import LearnedRanker
 from nlp.normalize import normalize
 from skills.inference import SkillInferencer
 from storage.sqlite_store import Kind, SqliteStore
@@ -98,6 +101,22 @@ def build_skill_inferencer(
     )
 
 
+def ensure_service_ranker(
+    settings: Settings,
+    encoder: Encoder,
+    occupation_coder: OccupationCoder | None,
+    skills: SkillInferencer | None,
+) -> LearnedRanker:
+    """The learned re-ranker for this engine's parts: trained once on small generated
+    markets (two seeds: fit and check) and cached with the other derived artefacts."""
+    from evaluation.placement import Engine, HarnessConfig, ensure_ranker
+
+    engine = Engine(encoder, occupation_coder, skills)
+    return ensure_ranker(
+        engine, settings.artefacts_dir, "small", HarnessConfig(), show_progress=True
+    )
+
+
 def _build_analytics(store: SqliteStore, skills: SkillInferencer | None) -> SkillAnalytics:
     from taxonomy.courses import load_courses
     from taxonomy.isco import load_isco
@@ -117,6 +136,7 @@ class Karyab:
         store: SqliteStore,
         occupation_coder: OccupationCoder | None = None,
         skills: SkillInferencer | None = None,
+        ranker: LearnedRanker | None = None,
     ) -> None:
         self.settings = settings
         self.encoder = encoder
@@ -132,8 +152,14 @@ class Karyab:
             from taxonomy.courses import load_courses
 
             knowledge = SkillKnowledge(skills.taxonomy, load_courses(), skills.gazetteer)
+        reranking = Reranking(ranker, Geography.load()) if ranker is not None else None
         self.matcher = Matcher(
-            encoder, store, self.indexes["vacancy"], self.indexes["jobseeker"], knowledge
+            encoder,
+            store,
+            self.indexes["vacancy"],
+            self.indexes["jobseeker"],
+            knowledge,
+            reranking,
         )
         self.analytics = _build_analytics(store, skills)
 
@@ -144,6 +170,7 @@ class Karyab:
         encoder: Encoder | None = None,
         occupation_coder: OccupationCoder | None = None,
         skills: SkillInferencer | None = None,
+        ranker: LearnedRanker | None = None,
     ) -> Karyab:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         store = SqliteStore(settings.db_path)
@@ -155,7 +182,9 @@ class Karyab:
             occupation_coder = ensure_occupation_coder(load_isco(), encoder, settings.models_dir)
         if skills is None and settings.skills:
             skills = build_skill_inferencer(settings, encoder, occupation_coder)
-        return cls(settings, encoder, store, occupation_coder, skills)
+        if ranker is None and settings.ranker:
+            ranker = ensure_service_ranker(settings, encoder, occupation_coder, skills)
+        return cls(settings, encoder, store, occupation_coder, skills, ranker)
 
     def close(self) -> None:
         self.save_indexes()
@@ -202,35 +231,10 @@ class Karyab:
     def _with_occupations(
         self, records: Sequence[Vacancy | Jobseeker]
     ) -> list[Vacancy | Jobseeker]:
-        """Code the records that arrive without an ISCO code (the sure cases only)."""
-        uncoded = [i for i, r in enumerate(records) if not r.isco_code]
-        if self.occupation_coder is None or not uncoded:
-            return list(records)
-        predictions = self.occupation_coder.predict(
-            [records[i].title or records[i].text for i in uncoded], top_k=1
-        )
-        coded = list(records)
-        for i, prediction in zip(uncoded, predictions, strict=True):
-            if prediction.code and not prediction.abstain:
-                coded[i] = replace(records[i], isco_code=prediction.code)
-        return coded
+        return with_occupations(self.occupation_coder, records)  # type: ignore[type-var]
 
     def _with_skills(self, records: Sequence[Vacancy | Jobseeker]) -> list[Vacancy | Jobseeker]:
-        """Taxonomy skills the text and the declared skills show (occupation-implied ones
-        are left out: a record is credited only with what it says)."""
-        if self.skills is None:
-            return list(records)
-        texts = [r.document() + "\n" + "\n".join(r.skills) for r in records]
-        analysed = self.skills.analyse_many(texts, top_k=60, code_occupations=False)
-        out: list[Vacancy | Jobseeker] = []
-        for record, found in zip(records, analysed, strict=True):
-            skill_ids = tuple(s.id for s in found.skills if s.source != "occupation")
-            if isinstance(record, Vacancy):
-                phrases = tuple(found.unmatched_phrases)
-                out.append(replace(record, skill_ids=skill_ids, unmatched_phrases=phrases))
-            else:
-                out.append(replace(record, skill_ids=skill_ids))
-        return out
+        return with_skills(self.skills, records)  # type: ignore[type-var]
 
     def archive(
         self, kind: Kind, records: Sequence[Vacancy | Jobseeker], *, show_progress: bool = False

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     occupation_coder: bool = True
     # Infer taxonomy skills of every record on write and explain gaps with them.
     skills: bool = True
+    # Re-rank matches with the learned model (trained on generated markets on first start).
+    ranker: bool = True
 
     @property
     def db_path(self) -> Path:

@@ -91,3 +91,52 @@ def explain(overlap: SkillOverlap, location: str | None, same_occupation: bool |
     if same_occupation:
         parts.append("همان گروه شغلی")
     return "؛ ".join(parts)
+
+
+_LEVEL_FA = {3: "همان شهر", 2: "همان استان", 1: "استان همسایه", 0: "استان دیگر"}
+_OCCUPATION_FA = {
+    4: "همان شغل",
+    3: "گروه شغلی نزدیک",
+    2: "گروه شغلی مرتبط",
+}
+
+
+def explain_fit(
+    *,
+    matched: int,
+    asked: int,
+    location: float | None,
+    remote: bool,
+    occupation_level: float | None,
+    experience_gap: float | None,
+    education_gap: float | None,
+) -> str:
+    """The re-ranker's evidence in a line, e.g.
+    «۴ از ۵ مهارت خواسته‌شده؛ همان استان؛ همان شغل؛ سابقه کافی».
+
+    ``location`` and ``occupation_level`` are the levels of :mod:`matching.features`;
+    NaN or None means unknown and is left out.
+    """
+    parts = [
+        f"{persian_number(matched)} از {persian_number(asked)} مهارت خواسته‌شده"
+        if asked
+        else "شباهت متن رزومه و آگهی"
+    ]
+    if remote:
+        parts.append("دورکاری")
+    elif _known(location):
+        parts.append(_LEVEL_FA[int(location)])  # type: ignore[arg-type]
+    if _known(occupation_level) and int(occupation_level) in _OCCUPATION_FA:  # type: ignore[arg-type]
+        parts.append(_OCCUPATION_FA[int(occupation_level)])  # type: ignore[arg-type]
+    if _known(experience_gap):
+        gap = int(experience_gap)  # type: ignore[arg-type]
+        parts.append(
+            "سابقه کافی" if gap >= 0 else f"{persian_number(-gap)} سال سابقه کمتر از خواسته"
+        )
+    if _known(education_gap) and education_gap < 0:  # type: ignore[operator]
+        parts.append("تحصیلات پایین‌تر از خواسته")
+    return "؛ ".join(parts)
+
+
+def _known(value: float | None) -> bool:
+    return value is not None and value == value  # NaN is not equal to itself

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal, Protocol
 
@@ -20,11 +20,16 @@ from karyab.records import Education, Jobseeker, Match, Vacancy
 from matching.explain import (
     SkillOverlap,
     explain,
+    explain_fit,
     location_relation,
     skill_overlap,
     text_key,
 )
+from matching.features import FEATURES, lexical_vectors, rowwise_dot
+from matching.profiles import Geography, ProfileTable
+from matching.ranker import FirstStage, candidate_features
 from models.encoder import Encoder
+from models.ranker import LearnedRanker
 from nlp.normalize import normalize
 from skills.gaps import skill_gap, training_for
 from skills.gazetteer import SkillGazetteer
@@ -135,8 +140,31 @@ class SkillKnowledge:
         return self.taxonomy.get(skill_id).label_fa if skill_id in self.taxonomy else skill_id
 
 
+@dataclass(frozen=True)
+class Reranking:
+    """The learned re-ranker and how deep the first stage reaches for it."""
+
+    model: LearnedRanker
+    geography: Geography
+    first_stage: FirstStage = field(default_factory=FirstStage)
+
+
+@dataclass(frozen=True)
+class _Scored:
+    record: Vacancy | Jobseeker
+    cosine: float
+    score: float
+    features: dict[str, float]
+
+
 class Matcher:
-    """Semantic matching over the two indexes, explained with skills and location."""
+    """Matching over the two indexes, explained with skills and location.
+
+    Without ``reranking`` results are ordered by cosine similarity. With it, FAISS fetches
+    candidates (everywhere, in the asker's province and its neighbours, and remote jobs) and
+    the learned model orders them on skills, occupation, experience, education, location and
+    recency as well (:mod:`matching.ranker`).
+    """
 
     def __init__(
         self,
@@ -145,10 +173,12 @@ class Matcher:
         vacancy_index: VectorIndex,
         jobseeker_index: VectorIndex,
         skills: SkillKnowledge | None = None,
+        reranking: Reranking | None = None,
     ) -> None:
         self.encoder = encoder
         self.records = records
         self.skills = skills
+        self.reranking = reranking
         self.indexes: dict[Side, VectorIndex] = {
             "vacancy": vacancy_index,
             "jobseeker": jobseeker_index,
@@ -161,6 +191,8 @@ class Matcher:
         seeker = self._require("jobseeker", jobseeker_id)
         assert isinstance(seeker, Jobseeker)
         vector = self._query_vector("jobseeker", jobseeker_id)
+        if self.reranking is not None:
+            return self._reranked("vacancy", seeker, vector, k, filters)
         hits = self._search("vacancy", vector, k, filters)
         return self._explain_vacancies(hits, seeker, text_key(seeker.document()))
 
@@ -171,6 +203,8 @@ class Matcher:
         vacancy = self._require("vacancy", vacancy_id)
         assert isinstance(vacancy, Vacancy)
         vector = self._query_vector("vacancy", vacancy_id)
+        if self.reranking is not None:
+            return self._reranked("jobseeker", vacancy, vector, k, filters)
         hits = self._search("jobseeker", vector, k, filters)
         return self._explain_jobseekers(hits, vacancy)
 
@@ -189,9 +223,13 @@ class Matcher:
         vector = self.encoder.encode([text], "query")
         if kind == "cv":
             seeker = Jobseeker(id="", title="", text=text, skill_ids=skill_ids)
+            if self.reranking is not None:
+                return self._reranked("vacancy", seeker, vector, k, filters)
             hits = self._search("vacancy", vector, k, filters)
             return self._explain_vacancies(hits, seeker, text_key(text))
         vacancy = Vacancy(id="", title="", text=text, skill_ids=skill_ids)
+        if self.reranking is not None:
+            return self._reranked("jobseeker", vacancy, vector, k, filters)
         hits = self._search("jobseeker", vector, k, filters)
         return self._explain_jobseekers(hits, vacancy)
 
@@ -216,6 +254,130 @@ class Matcher:
             raise ValueError("k must be at least 1")
         where = filters.where(side) if filters else None
         return self.indexes[side].search(vector, k, where=where or None)[0]
+
+    def _candidates(
+        self,
+        side: Side,
+        asking: Vacancy | Jobseeker,
+        vector: np.ndarray,
+        k: int,
+        filters: SearchFilters | None,
+        reranking: Reranking,
+    ) -> dict[str, float]:
+        """First stage: national, local (province and neighbours) and remote candidates,
+        all within the user's filters."""
+        if k < 1:
+            raise ValueError("k must be at least 1")
+        base = filters.where(side) if filters else {}
+        stage = reranking.first_stage
+        depth = max(k, stage.depth)
+        index = self.indexes[side]
+        tiers: list[tuple[dict[str, object], int]] = [(base, depth)]
+        if asking.province and "province" not in base:
+            local = [asking.province, *reranking.geography.neighbours(asking.province)]
+            tiers.append(({**base, "province": local}, depth))
+            if asking.isco_code and stage.occupation_depth:
+                where = {**base, "province": local, "isco_minor": asking.isco_code[:3]}
+                tiers.append((where, stage.occupation_depth))
+        if side == "vacancy" and stage.remote_depth:
+            tiers.append(({**base, "remote": 1}, stage.remote_depth))
+        found: dict[str, float] = {}
+        for where, limit in tiers:
+            for hit in index.search(vector, limit, where=where or None)[0]:
+                found[hit.id] = hit.score
+        return found
+
+    def _reranked(
+        self,
+        side: Side,
+        asking: Vacancy | Jobseeker,
+        vector: np.ndarray,
+        k: int,
+        filters: SearchFilters | None,
+    ) -> list[Match]:
+        reranking = self.reranking
+        assert reranking is not None
+        found = self._candidates(side, asking, vector, k, filters, reranking)
+        candidates: list[Vacancy | Jobseeker] = []
+        cosines: list[float] = []
+        for record_id, cosine in found.items():
+            record = self.records.get(side, record_id)
+            if record is None:
+                logger.warning("index holds %s %s that the store lacks", side, record_id)
+                continue
+            candidates.append(record)
+            cosines.append(cosine)
+        if not candidates:
+            return []
+        scored = self._score(asking, candidates, np.array(cosines), reranking)
+        scored.sort(key=lambda item: (-item.score, item.record.id))
+        asking_text = text_key(asking.document())
+        matches: list[Match] = []
+        for rank, item in enumerate(scored[:k], start=1):
+            found_record = item.record
+            if isinstance(found_record, Vacancy):
+                assert isinstance(asking, Jobseeker)
+                overlap, skill_details = self._overlap(found_record, asking, asking_text)
+                details: dict[str, object] = {"employer": found_record.employer, **skill_details}
+            else:
+                assert isinstance(asking, Vacancy)
+                seeker_text = text_key(found_record.document())
+                overlap, skill_details = self._overlap(asking, found_record, seeker_text)
+                details = {
+                    "experience_years": found_record.experience_years,
+                    "education": found_record.education.value if found_record.education else None,
+                    **skill_details,
+                }
+            match = _match(
+                Hit(found_record.id, item.score),
+                rank,
+                found_record,
+                asking,
+                overlap,
+                {
+                    **details,
+                    "cosine": round(item.cosine, 4),
+                    "features": {name: _plain(value) for name, value in item.features.items()},
+                },
+            )
+            matches.append(replace(match, explanation=_fit_line(item.features, overlap)))
+        return matches
+
+    def _score(
+        self,
+        asking: Vacancy | Jobseeker,
+        candidates: list[Vacancy | Jobseeker],
+        cosines: np.ndarray,
+        reranking: Reranking,
+    ) -> list[_Scored]:
+        geography = reranking.geography
+        query = ProfileTable.from_records([asking], geography)
+        target = ProfileTable.from_records(candidates, geography)
+        texts = [normalize(asking.document())] + [normalize(c.document()) for c in candidates]
+        lexical = lexical_vectors(texts)
+        rows = np.arange(len(candidates), dtype=np.int64)
+        similarity = rowwise_dot(lexical[1:], lexical[np.zeros(len(candidates), dtype=np.int64)])
+        days = query.day if query.side == "vacancy" else target.day
+        today = float(np.nanmax(days)) if np.isfinite(days).any() else float(_today())
+        features = candidate_features(
+            query,
+            0,
+            target,
+            rows,
+            cosine=cosines.astype(np.float64),
+            lexical=similarity,
+            geography=geography,
+            today=today,
+        )
+        scores = reranking.model.predict(features)
+        return [
+            _Scored(
+                record, float(cosine), float(score), dict(zip(FEATURES, row.tolist(), strict=True))
+            )
+            for record, cosine, score, row in zip(
+                candidates, cosines, scores, features, strict=True
+            )
+        ]
 
     def _explain_vacancies(
         self, hits: list[Hit], seeker: Jobseeker, seeker_text: str
@@ -288,3 +450,26 @@ def _same_occupation(a: str | None, b: str | None) -> bool | None:
     if not a or not b:
         return None
     return a == b
+
+
+def _today() -> int:
+    import datetime as dt
+
+    return dt.date.today().toordinal()
+
+
+def _plain(value: float) -> float | None:
+    return None if value != value else round(float(value), 4)  # NaN -> None (JSON)
+
+
+def _fit_line(features: dict[str, float], overlap: SkillOverlap) -> str:
+    """The re-ranker's evidence; skill counts come from the same overlap the result lists."""
+    return explain_fit(
+        matched=len(overlap.matched),
+        asked=len(overlap.matched) + len(overlap.missing),
+        location=features["location"],
+        remote=bool(features["remote"]),
+        occupation_level=features["occupation_level"],
+        experience_gap=features["experience_gap"],
+        education_gap=features["education_gap"],
+    )

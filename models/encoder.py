@@ -104,6 +104,20 @@ class E5Encoder:
                 pieces.append((piece, len(chunk)))
         return pieces or [(text, 1)]
 
+    def heads(self, texts: Sequence[str], max_tokens: int) -> list[str]:
+        """The opening of each text that fits ``max_tokens`` model tokens (cut at a token
+        boundary). Matching embeds a profile's head (the title and the first lines): the
+        cost of the model grows with length, and the rest is read by the skill features."""
+        if max_tokens < 1:
+            raise ValueError("max_tokens must be at least 1")
+        encoded = self._tokenizer(
+            list(texts), add_special_tokens=False, return_offsets_mapping=True
+        )
+        heads: list[str] = []
+        for text, offsets in zip(texts, encoded["offset_mapping"], strict=True):
+            heads.append(text if len(offsets) <= max_tokens else text[: offsets[max_tokens - 1][1]])
+        return heads
+
     def encode(
         self,
         texts: Sequence[str],

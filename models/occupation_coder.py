@@ -325,7 +325,9 @@ class OccupationCoder:
         """
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
-        keys = [title_key(main_title(t) if "\n" in t.strip() else t) for t in texts]
+        # A long text without line breaks (a run-on CV) is cut like a first line: its head
+        # names the occupation, and encoding all of it would cost seconds per text.
+        keys = [title_key(main_title(t) if "\n" in t.strip() or len(t) > 300 else t) for t in texts]
         unique = list(dict.fromkeys(k for k in keys if k))
         coded = dict(zip(unique, self._predict_keys(unique, top_k), strict=True))
         abstained = OccupationPrediction((), 0.0, True)

@@ -74,3 +74,28 @@ def find_place(text: str) -> Place | None:
         if text.startswith(prefix):
             return table.get(_key(text[len(prefix) :]))
     return None
+
+
+@cache
+def _neighbours() -> dict[str, frozenset[str]]:
+    known = set(provinces())
+    pairs: dict[str, set[str]] = {name: set() for name in known}
+    for line in read_lines("province_neighbours_fa.tsv"):
+        name, _, rest = line.partition("\t")
+        province = normalize(name)
+        for other in (normalize(n) for n in rest.split("،")):
+            if province not in known or other not in known:
+                raise ValueError(f"province_neighbours_fa.tsv names an unknown province: {line!r}")
+            pairs[province].add(other)
+            pairs[other].add(province)
+    return {name: frozenset(others) for name, others in pairs.items()}
+
+
+def neighbouring_provinces(province: str) -> frozenset[str]:
+    """The provinces sharing a land border with ``province`` (normalised official name);
+    empty for a name that is not a province.
+
+    >>> sorted(neighbouring_provinces("گیلان"))
+    ['اردبیل', 'زنجان', 'قزوین', 'مازندران']
+    """
+    return _neighbours().get(normalize(province).strip(), frozenset())

@@ -13,6 +13,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
 # Rebuildable artefacts (the compiled skill gazetteer) are shared by every test's engine.
 os.environ.setdefault("KARYAB_CACHE_DIR", str(REPO / ".karyab-data" / "cache"))
+# Engines in tests match by cosine unless a test turns the learned re-ranker on (its
+# training on generated markets is cached in the cache dir above).
+os.environ.setdefault("KARYAB_RANKER", "false")
 
 
 @pytest.fixture(scope="session")

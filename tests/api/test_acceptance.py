@@ -42,7 +42,9 @@ TRUCK_DRIVER_CV = """
 def client(e5_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     data_dir = tmp_path_factory.mktemp("karyab-e2e")
     (data_dir / "models").symlink_to(e5_model_dir.parent, target_is_directory=True)
-    settings = Settings(data_dir=data_dir, encoder="e5", load_demo=True, occupation_coder=False)
+    settings = Settings(
+        data_dir=data_dir, encoder="e5", load_demo=True, occupation_coder=False, ranker=True
+    )
     engine = Karyab.open(settings)
     engine.load_demo_if_empty(show_progress=False, history=False)
     with TestClient(create_app(settings, engine=engine)) as test_client:

@@ -1,0 +1,49 @@
+"""What every incoming record gets before it is stored or ranked: its ISCO-08 code (the sure
+cases only) and the taxonomy skills its text shows.
+
+The service and the placement evaluation both call these, so that what is evaluated is what
+runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TypeVar
+
+from karyab.records import Jobseeker, Vacancy
+from models.occupation_coder import OccupationCoder
+from skills.inference import SkillInferencer
+
+R = TypeVar("R", Vacancy, Jobseeker)
+
+
+def with_occupations(coder: OccupationCoder | None, records: Sequence[R]) -> list[R]:
+    """Code the records that arrive without an ISCO code; an abstention leaves it empty."""
+    uncoded = [i for i, r in enumerate(records) if not r.isco_code]
+    if coder is None or not uncoded:
+        return list(records)
+    predictions = coder.predict([records[i].title or records[i].text for i in uncoded], top_k=1)
+    coded = list(records)
+    for i, prediction in zip(uncoded, predictions, strict=True):
+        if prediction.code and not prediction.abstain:
+            coded[i] = replace(records[i], isco_code=prediction.code)
+    return coded
+
+
+def with_skills(skills: SkillInferencer | None, records: Sequence[R]) -> list[R]:
+    """Taxonomy skills the text and the declared skills show (occupation-implied ones are
+    left out: a record is credited only with what it says)."""
+    if skills is None:
+        return list(records)
+    texts = [r.document() + "\n" + "\n".join(r.skills) for r in records]
+    analysed = skills.analyse_many(texts, top_k=60, code_occupations=False)
+    out: list[R] = []
+    for record, found in zip(records, analysed, strict=True):
+        skill_ids = tuple(s.id for s in found.skills if s.source != "occupation")
+        if isinstance(record, Vacancy):
+            phrases = tuple(found.unmatched_phrases)
+            out.append(replace(record, skill_ids=skill_ids, unmatched_phrases=phrases))
+        else:
+            out.append(replace(record, skill_ids=skill_ids))
+    return out
