@@ -240,7 +240,8 @@ def training_pairs(
     prepared: PreparedMarket, ranker: HybridRanker, per_direction: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray, list[tuple[str, int]]]:
     """Features and grades of the first stage's candidates (unjudged pairs grade 0), and a
-    (direction query id, pair count) list that groups the rows by query."""
+    (direction query id, pair count) list that groups the rows by query. ``ranker`` has no
+    model: its result is the first stage, features aligned with the candidates."""
     features: list[np.ndarray] = []
     grades: list[np.ndarray] = []
     groups: list[tuple[str, int]] = []
@@ -248,12 +249,13 @@ def training_pairs(
         queries = prepared.pools[direction.query_side]
         target = prepared.pools[direction.target_side]
         rows = _rows(queries, direction.query_ids)
-        for qid, row in zip(direction.query_ids, rows, strict=True):
-            (first,) = ranker.retrieve(queries, [row], target)
-            x = ranker.features(queries, row, target, first.rows, today=prepared.today)
+        # One batched first stage for the direction (FAISS searches grouped by tier).
+        ranked = ranker.rank(queries, rows, target, today=prepared.today)
+        for qid, result in zip(direction.query_ids, ranked, strict=True):
             judged = direction.qrels.get(qid, {})
-            y = np.array([judged.get(target.table.ids[r], 0) for r in first.rows], dtype=float)
-            features.append(x)
+            candidates = result.first_stage.rows
+            y = np.array([judged.get(target.table.ids[r], 0) for r in candidates], dtype=float)
+            features.append(result.features)
             grades.append(y)
             groups.append((f"{direction.name}:{qid}", len(y)))
     return np.concatenate(features), np.concatenate(grades), groups
