@@ -678,7 +678,7 @@ def ensure_ranker(
     parts = ("coder" if engine.coder else "nocoder") + ("-skills" if engine.skills else "")
     path = models_dir / (
         f"ranker-{market_size}-{jobseekers}x{vacancies}-{_safe(engine.encoder.name)}"
-        f"-{parts}-{config.embed_tokens}tok-v2.pkl"
+        f"-{parts}-{config.embed_tokens}tok-v3.pkl"
     )
     if path.is_file():
         try:

@@ -19,7 +19,8 @@ R = TypeVar("R", Vacancy, Jobseeker)
 
 
 def with_occupations(coder: OccupationCoder | None, records: Sequence[R]) -> list[R]:
-    """Code the records that arrive without an ISCO code; an abstention leaves it empty."""
+    """Code the records that arrive without an ISCO code. An abstention leaves the code empty
+    and keeps the coder's best guess in ``isco_guess`` for the first stage of matching."""
     uncoded = [i for i, r in enumerate(records) if not r.isco_code]
     if coder is None or not uncoded:
         return list(records)
@@ -27,7 +28,9 @@ def with_occupations(coder: OccupationCoder | None, records: Sequence[R]) -> lis
     coded = list(records)
     for i, prediction in zip(uncoded, predictions, strict=True):
         if prediction.code and not prediction.abstain:
-            coded[i] = replace(records[i], isco_code=prediction.code)
+            coded[i] = replace(records[i], isco_code=prediction.code, isco_guess=None)
+        elif prediction.code and prediction.confidence > 0:  # not for text with no signal
+            coded[i] = replace(records[i], isco_guess=prediction.code)
     return coded
 
 

@@ -45,6 +45,9 @@ class Vacancy:
     city: str | None = None
     employer: str | None = None
     isco_code: str | None = None
+    # The coder's best code where it abstained: not shown as the record's occupation, but
+    # the first stage of matching searches that occupation group too.
+    isco_guess: str | None = None
     min_experience_years: int | None = None
     education: Education | None = None
     skills: tuple[str, ...] = ()
@@ -69,7 +72,7 @@ class Vacancy:
             "min_experience_years": self.min_experience_years,
             "education_rank": self.education.rank if self.education else None,
             "remote": int(self.employment_type == "remote"),
-            "isco_minor": self.isco_code[:3] if self.isco_code else None,
+            "isco_minor": _minor(self.isco_code or self.isco_guess),
         }
 
     @classmethod
@@ -82,6 +85,7 @@ class Vacancy:
             city=data.get("city"),
             employer=data.get("employer"),
             isco_code=data.get("isco_code"),
+            isco_guess=data.get("isco_guess"),
             min_experience_years=data.get("min_experience_years"),
             education=Education(data["education"]) if data.get("education") else None,
             skills=tuple(data.get("skills") or ()),
@@ -101,6 +105,7 @@ class Jobseeker:
     province: str | None = None
     city: str | None = None
     isco_code: str | None = None
+    isco_guess: str | None = None  # as for Vacancy
     experience_years: int | None = None
     education: Education | None = None
     skills: tuple[str, ...] = ()
@@ -115,7 +120,7 @@ class Jobseeker:
             "province": self.province,
             "city": self.city,
             "isco_code": self.isco_code,
-            "isco_minor": self.isco_code[:3] if self.isco_code else None,
+            "isco_minor": _minor(self.isco_code or self.isco_guess),
             "experience_years": self.experience_years,
             "education_rank": self.education.rank if self.education else None,
         }
@@ -129,6 +134,7 @@ class Jobseeker:
             province=data.get("province"),
             city=data.get("city"),
             isco_code=data.get("isco_code"),
+            isco_guess=data.get("isco_guess"),
             experience_years=data.get("experience_years"),
             education=Education(data["education"]) if data.get("education") else None,
             skills=tuple(data.get("skills") or ()),
@@ -152,3 +158,8 @@ class Match:
     missing_skills: tuple[str, ...] = ()
     explanation: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+
+
+def _minor(code: str | None) -> str | None:
+    """The 3-digit ISCO minor group the first stage's occupation tier searches."""
+    return code[:3] if code else None

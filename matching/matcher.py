@@ -276,8 +276,9 @@ class Matcher:
         if asking.province and "province" not in base:
             local = [asking.province, *reranking.geography.neighbours(asking.province)]
             tiers.append(({**base, "province": local}, depth))
-            if asking.isco_code and stage.occupation_depth:
-                where = {**base, "province": local, "isco_minor": asking.isco_code[:3]}
+            occupation = asking.isco_code or asking.isco_guess
+            if occupation and stage.occupation_depth:
+                where = {**base, "province": local, "isco_minor": occupation[:3]}
                 tiers.append((where, stage.occupation_depth))
         if side == "vacancy" and stage.remote_depth:
             tiers.append(({**base, "remote": 1}, stage.remote_depth))

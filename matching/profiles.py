@@ -78,6 +78,7 @@ class ProfileTable:
     province: _Int  # index into Geography.codes, -1 unknown
     city: npt.NDArray[np.object_]
     isco: _Int  # 4-digit code as an int, -1 uncoded
+    isco_search: _Int  # the code, else the coder's guess: what the first stage searches by
     years: _Float  # experience (jobseeker) or minimum experience asked (vacancy)
     education: _Float  # Education.rank, NaN unknown
     remote: npt.NDArray[np.bool_]
@@ -112,6 +113,9 @@ class ProfileTable:
             ),
             city=np.array([(r.city or "").strip() or None for r in records], dtype=object),
             isco=np.array([_isco(r.isco_code) for r in records], dtype=np.int64),
+            isco_search=np.array(
+                [_isco(r.isco_code or r.isco_guess) for r in records], dtype=np.int64
+            ),
             years=np.array(years, dtype=np.float64),
             education=np.array(
                 [r.education.rank if r.education else np.nan for r in records], dtype=np.float64

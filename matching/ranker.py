@@ -36,10 +36,11 @@ class FirstStage:
 
     Tiers: the ``depth`` nearest everywhere and in the asker's province and its neighbours;
     the ``occupation_depth`` nearest of the asker's ISCO minor group there (nationally for
-    remote work); the ``uncoded_depth`` nearest records there the coder left uncoded; the
+    remote work), where a record the coder abstained on counts in the group of its best
+    guess; the ``uncoded_depth`` nearest records there with no code at all; the
     ``remote_depth`` nearest remote vacancies. The union is ordered by cosine plus priors
-    for place, occupation and requirements met (set on the medium market of seed 11; the
-    evaluation runs on seed 23).
+    for place, occupation (code or guess), requirements met and skill coverage (set on the
+    medium market of seed 11; the evaluation runs on seed 23).
     """
 
     depth: int = 100
@@ -53,6 +54,8 @@ class FirstStage:
     same_minor: float = 0.05
     # Experience and education within a step of what the vacancy asks (or unknown).
     requirements: float = 0.15
+    # Times the share of the vacancy's taxonomy skills the jobseeker shows.
+    skills: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,9 @@ class Pool:
         index = VectorIndex(vectors.shape[1])
         attributes = [
             {"province": province, "remote": int(remote), "isco_minor": _minor(code) or UNCODED}
-            for province, remote, code in zip(provinces, table.remote, table.isco, strict=True)
+            for province, remote, code in zip(
+                provinces, table.remote, table.isco_search, strict=True
+            )
         ]
         index.upsert(list(table.ids), vectors, attributes)
         return cls(
@@ -132,7 +137,7 @@ class HybridRanker:
         by_minor: dict[str, list[int]] = defaultdict(list)  # remote-wide occupation tiers
         for position, row in enumerate(query_rows):
             name = queries.names[row]
-            minor = _minor(int(queries.table.isco[row]))
+            minor = _minor(int(queries.table.isco_search[row]))
             remote_query = bool(queries.table.remote[row])
             if name and not remote_query:
                 by_province[name].append(position)
@@ -182,7 +187,7 @@ class HybridRanker:
         depth: int,
     ) -> None:
         positions = list(positions)
-        if not positions:
+        if not positions or depth < 1:  # a tier set to depth 0 is switched off
             return
         results = target.index.search(vectors[positions], depth, where=where)
         for position, hits in zip(positions, results, strict=True):
@@ -211,9 +216,9 @@ class HybridRanker:
         prior = np.select([level == 2.0, level == 1.0], [stage.same_province, stage.neighbour], 0.0)
         if target.table.side == "vacancy":
             prior = np.maximum(prior, np.where(target.table.remote[rows], stage.remote, 0.0))
-        query_code = int(queries.table.isco[row])
+        query_code = int(queries.table.isco_search[row])
         if query_code >= 0 and (stage.same_unit or stage.same_minor):
-            codes = target.table.isco[rows]
+            codes = target.table.isco_search[rows]
             prior += np.where(
                 codes == query_code,
                 stage.same_unit,
@@ -221,6 +226,8 @@ class HybridRanker:
             )
         if stage.requirements:
             prior += stage.requirements * self._meets(queries, row, target, rows)
+        if stage.skills:
+            prior += stage.skills * _skill_coverage(queries.table, row, target.table, rows)
         score = cosine + prior
         order = np.lexsort((rows, -score))
         return Ranked(rows[order], score[order])
@@ -278,7 +285,26 @@ class HybridRanker:
         return out
 
 
-UNCODED = "?"  # the isco_minor of records the coder was not sure of, so a tier can find them
+UNCODED = "?"  # the isco_minor of records with neither a code nor a guess
+
+
+def _skill_coverage(queries: ProfileTable, row: int, target: ProfileTable, rows: _Int) -> _Float:
+    """Share of each pair's vacancy skills that its jobseeker shows (0 when none asked)."""
+    if queries.side == "vacancy":
+        asked = queries.skills[row]
+        if not asked:
+            return np.zeros(len(rows))
+        return np.array([len(asked & target.skills[r]) for r in rows], dtype=np.float64) / len(
+            asked
+        )
+    held = queries.skills[row]
+    return np.array(
+        [
+            len(held & target.skills[r]) / len(target.skills[r]) if target.skills[r] else 0.0
+            for r in rows
+        ],
+        dtype=np.float64,
+    )
 
 
 def _minor(code: int) -> str | None:

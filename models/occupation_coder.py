@@ -19,9 +19,11 @@ statistical offices do it.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,11 +152,16 @@ class OccupationCoder:
         }
 
         folds = self._folds(y)
+        # The fold classifiers and the final one are independent, and liblinear releases
+        # the GIL: train them all at once in threads (the first start waits on this).
+        everything = np.arange(len(keys))
+        classifiers = self._train_classifiers(keys, y, [train for train, _ in folds] + [everything])
         oof_codes: list[list[str]] = []
         oof_features: list[np.ndarray] = []
         oof_truth: list[str] = []
-        for train, held in tqdm(folds, desc="occupation coder folds", unit="fold"):
-            classifier = self._train_classifier(keys, y, train)
+        for (train, held), classifier in zip(
+            tqdm(folds, desc="occupation coder folds", unit="fold"), classifiers, strict=False
+        ):
             views = self._views(
                 [keys[i] for i in held],
                 self.vectors_[held],
@@ -188,7 +195,7 @@ class OccupationCoder:
             self.oof_accuracy_,
             self.threshold_,
         )
-        self.classifier_ = self._train_classifier(keys, y, np.arange(len(keys)))
+        self.classifier_ = classifiers[-1]
         return self
 
     def _folds(self, y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -206,10 +213,18 @@ class OccupationCoder:
     def _features(self, keys: Sequence[str]) -> sparse.csr_matrix:
         return sparse.hstack([self.lexical_.transform(keys), self.word_.transform(keys)]).tocsr()
 
-    def _train_classifier(self, keys: Sequence[str], y: np.ndarray, rows: np.ndarray) -> object:
-        classifier = LinearSVC(C=0.5, random_state=self.random_state)
-        classifier.fit(self._features([keys[i] for i in rows]), y[rows])
-        return classifier
+    def _train_classifiers(
+        self, keys: Sequence[str], y: np.ndarray, row_sets: Sequence[np.ndarray]
+    ) -> list[LinearSVC]:
+        features = self._features(keys)
+
+        def train(rows: np.ndarray) -> LinearSVC:
+            classifier = LinearSVC(C=0.5, random_state=self.random_state)
+            return classifier.fit(features[rows], y[rows])
+
+        workers = max(1, min(len(row_sets), os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(train, row_sets))
 
     # -- persistence ------------------------------------------------------------------
 

@@ -79,6 +79,91 @@ def test_local_and_remote_candidates_survive_a_crowded_national_top_k(
     assert list(first.scores) == sorted(first.scores, reverse=True)
 
 
+def _occupation_pools(
+    geography: Geography, *, guess: str | None, skills: tuple[str, ...] = ()
+) -> tuple[Pool, Pool]:
+    """A coded jobseeker (2411, Shiraz) and 40 local vacancies nearer in meaning than the
+    last one, which the coder abstained on (its guess: ``guess``)."""
+    rng = np.random.default_rng(1)
+    base = rng.normal(size=16)
+    seeker = Jobseeker(
+        id="s1",
+        title="حسابدار",
+        text="",
+        province="فارس",
+        isco_code="2411",
+        skill_ids=("sepidar", "excel"),
+    )
+    crowd = [
+        Vacancy(id=f"v{i}", title="x", text="", province="فارس", isco_code="5223")
+        for i in range(40)
+    ]
+    unsure = Vacancy(
+        id="unsure", title="x", text="", province="فارس", isco_guess=guess, skill_ids=skills
+    )
+    vectors = _unit(
+        np.vstack([base + 0.05 * rng.normal(size=(40, 16)), base + 0.6 * rng.normal(size=16)])
+    )
+    records = [*crowd, unsure]
+    return (
+        Pool.build(
+            ProfileTable.from_records([seeker], geography), _unit(base[None, :]), ["x"], ["فارس"]
+        ),
+        Pool.build(
+            ProfileTable.from_records(records, geography),
+            vectors,
+            ["x"] * len(records),
+            [r.province for r in records],
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("guess", "found"),
+    [
+        ("2411", True),  # the coder's guess puts it in the asker's occupation tier
+        ("2412", True),  # same minor group 241
+        ("5223", False),  # another group: left to the crowded cosine tiers
+    ],
+)
+def test_occupation_tier_searches_the_coders_guess(
+    geography: Geography, guess: str, found: bool
+) -> None:
+    seekers, vacancies = _occupation_pools(geography, guess=guess)
+    stage = FirstStage(depth=10, occupation_depth=10, uncoded_depth=0, remote_depth=0)
+    (first,) = HybridRanker(None, geography, first_stage=stage).retrieve(seekers, [0], vacancies)
+    assert ("unsure" in {vacancies.table.ids[r] for r in first.rows}) is found
+    # The guess is for search only: the record's code (and the features) stay empty.
+    assert vacancies.table.isco[-1] == -1
+
+
+@pytest.mark.parametrize(
+    ("skills", "weight", "rank_better"),
+    [
+        (("sepidar", "excel"), 0.3, True),  # every skill it asks, the jobseeker shows
+        (("sepidar", "excel"), 0.0, False),  # the same without the prior
+        (("welding",), 0.3, False),  # asks what the jobseeker lacks
+    ],
+)
+def test_skill_coverage_lifts_a_candidate_in_the_first_stage_order(
+    geography: Geography, skills: tuple[str, ...], weight: float, rank_better: bool
+) -> None:
+    seekers, vacancies = _occupation_pools(geography, guess="2411", skills=skills)
+    stage = FirstStage(depth=50, occupation_depth=10, uncoded_depth=0, remote_depth=0)
+    without = HybridRanker(
+        None, geography, first_stage=FirstStage(**{**stage.__dict__, "skills": 0.0})
+    )
+    ranker = HybridRanker(
+        None, geography, first_stage=FirstStage(**{**stage.__dict__, "skills": weight})
+    )
+    target = vacancies.row_of["unsure"]
+    (base,) = without.retrieve(seekers, [0], vacancies)
+    (first,) = ranker.retrieve(seekers, [0], vacancies)
+    before = list(base.rows).index(target)
+    after = list(first.rows).index(target)
+    assert (after < before) is rank_better
+
+
 def test_rank_without_a_model_keeps_the_first_stage(geography: Geography) -> None:
     seekers, vacancies = _pools(geography)
     (ranked,) = HybridRanker(None, geography, first_stage=FirstStage(depth=10)).rank(
