@@ -40,7 +40,7 @@ from matching.explain import explain_fit
 from matching.features import FEATURES
 from matching.profiles import Geography, ProfileTable
 from matching.ranker import FirstStage, HybridRanker, Pool, RankedQuery, capacity_adjusted
-from models.encoder import E5Encoder, Encoder
+from models.encoder import PROFILE_TOKENS, Encoder, profile_vectors
 from models.occupation_coder import OccupationCoder
 from models.ranker import LearnedRanker, RankerModelError
 from nlp.normalize import normalize
@@ -73,8 +73,8 @@ class HarnessConfig:
     seed: int = 23
     queries_per_direction: int = 2000
     k: int = 100
-    # Model tokens of each profile's head that are embedded (see E5Encoder.heads).
-    embed_tokens: int = 64
+    # Model tokens of each profile's head that are embedded (see profile_vectors).
+    embed_tokens: int = PROFILE_TOKENS
     first_stage: FirstStage = field(default_factory=FirstStage)
     bootstrap: int = 1000
     # Capacity: a vacancy is expected to take this many strong applicants without penalty.
@@ -113,9 +113,8 @@ def _documents(records: Sequence[Vacancy] | Sequence[Jobseeker]) -> list[str]:
 
 
 def _embed(engine: Engine, texts: list[str], tokens: int, show_progress: bool) -> np.ndarray:
-    heads = engine.encoder.heads(texts, tokens) if isinstance(engine.encoder, E5Encoder) else texts
-    # One "query:" encoding per profile: matching is symmetric, both sides search.
-    return engine.encoder.encode(heads, "query", batch_size=64, show_progress=show_progress)
+    # Exactly as the service embeds what it stores and what it is asked.
+    return profile_vectors(engine.encoder, texts, max_tokens=tokens, show_progress=show_progress)
 
 
 def prepare_market(

@@ -29,7 +29,7 @@ from karyab.records import Jobseeker, Match, Vacancy
 from karyab.settings import Settings
 from matching.matcher import Matcher, Reranking, SearchFilters, SkillKnowledge
 from matching.profiles import Geography
-from models.encoder import E5Encoder, Encoder, HashingEncoder
+from models.encoder import E5Encoder, Encoder, HashingEncoder, profile_vectors, profile_vectors_name
 from models.occupation_coder import OccupationCoder
 from models.ranker import LearnedRanker
 from nlp.normalize import normalize
@@ -140,6 +140,7 @@ class Karyab:
     ) -> None:
         self.settings = settings
         self.encoder = encoder
+        self.vectors_name = profile_vectors_name(encoder)
         self.store = store
         self.occupation_coder = occupation_coder
         self.skills = skills
@@ -221,11 +222,11 @@ class Karyab:
         records = self._with_skills(self._with_occupations(records))
         documents = [normalize(r.document()) for r in records]
         # Encoding happens before anything is written, so a failure writes nothing.
-        passages = self.encoder.encode(documents, "passage", show_progress=show_progress)
-        queries = self.encoder.encode(documents, "query", show_progress=show_progress)
+        vectors = profile_vectors(self.encoder, documents, show_progress=show_progress)
         with self._lock:
-            self.store.upsert(kind, records, queries, passages, self.encoder.name)
-            self.indexes[kind].upsert(ids, passages, [r.attributes() for r in records])
+            # One symmetric vector serves as both the query and the searched-over form.
+            self.store.upsert(kind, records, vectors, vectors, self.vectors_name)
+            self.indexes[kind].upsert(ids, vectors, [r.attributes() for r in records])
         return len(records)
 
     def _with_occupations(
@@ -352,7 +353,7 @@ class Karyab:
         index_dir = self.settings.index_dir
         index_dir.mkdir(parents=True, exist_ok=True)
         with self._lock:
-            state = {"generation": self.store.generation(), "encoder": self.encoder.name}
+            state = {"generation": self.store.generation(), "encoder": self.vectors_name}
             for kind, index in self.indexes.items():
                 index.save(index_dir / _INDEX_FILES[kind])
                 state[f"{kind}_count"] = len(index)
@@ -372,7 +373,7 @@ class Karyab:
         state = self._saved_state()
         fresh = (
             state.get("generation") == self.store.generation()
-            and state.get("encoder") == self.encoder.name
+            and state.get("encoder") == self.vectors_name
             and state.get(f"{kind}_count") == self.store.count(kind)
         )
         if fresh and path.exists():
@@ -386,10 +387,10 @@ class Karyab:
 
     def _rebuild(self, kind: Kind) -> VectorIndex:
         stored_encoders = self.store.encoders(kind)
-        if stored_encoders - {self.encoder.name}:
+        if stored_encoders - {self.vectors_name}:
             raise RuntimeError(
                 f"the store holds {kind} vectors from {sorted(stored_encoders)}, not "
-                f"{self.encoder.name}; point KARYAB_DATA_DIR at another folder or clear this one"
+                f"{self.vectors_name}; point KARYAB_DATA_DIR at another folder or clear this one"
             )
         index = VectorIndex(self.encoder.dim)
         total = self.store.count(kind)

@@ -1,8 +1,8 @@
 """Matching in both directions: vacancies for a jobseeker, jobseekers for a vacancy.
 
-Each side is stored twice in vector form: as an e5 ``passage`` (what is searched over) and
-as a ``query`` (what searches). Candidates come from the other side's index ranked by
-cosine similarity; each carries matched and missing skills and a Persian explanation.
+Each profile is embedded once, symmetrically (``models.encoder.profile_vectors``): the same
+vector searches the other side and is searched over. Candidates come from the other side's
+index; each carries matched and missing skills and a Persian explanation.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from matching.explain import (
 from matching.features import FEATURES, lexical_vectors, rowwise_dot
 from matching.profiles import Geography, ProfileTable
 from matching.ranker import FirstStage, candidate_features
-from models.encoder import Encoder
+from models.encoder import Encoder, profile_vectors
 from models.ranker import LearnedRanker
 from nlp.normalize import normalize
 from skills.gaps import skill_gap, training_for
@@ -220,7 +220,7 @@ class Matcher:
 
         ``skill_ids`` are the text's inferred skills, for the skill-gap explanation.
         """
-        vector = self.encoder.encode([text], "query")
+        vector = profile_vectors(self.encoder, [text])
         if kind == "cv":
             seeker = Jobseeker(id="", title="", text=text, skill_ids=skill_ids)
             if self.reranking is not None:

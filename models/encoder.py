@@ -200,3 +200,28 @@ class HashingEncoder:
         if _no_texts(texts):
             return np.zeros((0, self._dim), dtype=np.float32)
         return _unit_rows(np.stack([self._vector(text) for text in texts]))
+
+
+# Model tokens of each profile's head that matching embeds (see profile_vectors).
+PROFILE_TOKENS = 64
+
+
+def profile_vectors(
+    encoder: Encoder,
+    texts: Sequence[str],
+    *,
+    max_tokens: int = PROFILE_TOKENS,
+    show_progress: bool = False,
+) -> np.ndarray:
+    """How matching embeds a profile (a vacancy or a CV), in the service and in the placement
+    evaluation alike: one ``query`` encoding of its head (title and first lines), because
+    both sides search each other. The rest of the text reaches the ranking through the
+    skill and lexical features; cutting to the head makes encoding several times faster."""
+    heads = encoder.heads(texts, max_tokens) if isinstance(encoder, E5Encoder) else list(texts)
+    return encoder.encode(heads, "query", batch_size=64, show_progress=show_progress)
+
+
+def profile_vectors_name(encoder: Encoder, *, max_tokens: int = PROFILE_TOKENS) -> str:
+    """What stored profile vectors are tagged with: the encoder and the recipe, so a store
+    written another way is noticed at start."""
+    return f"{encoder.name}+head{max_tokens}" if isinstance(encoder, E5Encoder) else encoder.name
