@@ -31,6 +31,8 @@ from nlp.normalize import normalize
 
 logger = logging.getLogger(__name__)
 
+TRAINING_FILE = "karyab-finetune.json"  # training figures, written beside the weights
+
 
 def market_pairs(market: Market, *, per_jobseeker: int = 1, seed: int = 0) -> list[tuple[str, str]]:
     """(jobseeker document, vacancy document) for grade-3 pairs, ``per_jobseeker`` each."""
@@ -78,7 +80,7 @@ def finetune(
     max_tokens: int = 64,
     seed: int = 0,
     show_progress: bool = False,
-) -> dict[str, float]:
+) -> dict[str, Any]:
     """Fine-tune the sentence-transformers model in ``model_dir`` on ``pairs`` and save it to
     ``out_dir`` (written to a temporary folder first, then renamed)."""
     import torch
@@ -121,22 +123,35 @@ def finetune(
             seen += len(batch)
     model.eval()
     seconds = time.perf_counter() - started
+    stats = {
+        "pairs": len(pairs),
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "max_tokens": max_tokens,
+        "seconds": round(seconds, 1),
+        "pairs_per_second": round(seen / seconds, 2) if seconds else 0.0,
+        "first_loss": round(losses[0], 4) if losses else None,
+        "last_loss": round(sum(losses[-10:]) / len(losses[-10:]), 4) if losses else None,
+    }
     tmp = out_dir.with_name(out_dir.name + ".tmp")
     model.max_seq_length = 512
     model.save(str(tmp))
+    (tmp / TRAINING_FILE).write_text(json.dumps(stats, indent=2), encoding="utf-8")
     if out_dir.exists():
         import shutil
 
         shutil.rmtree(out_dir)
     os.replace(tmp, out_dir)
-    return {
-        "pairs": len(pairs),
-        "epochs": epochs,
-        "seconds": round(seconds, 1),
-        "pairs_per_second": round(seen / seconds, 2) if seconds else 0.0,
-        "first_loss": round(losses[0], 4) if losses else float("nan"),
-        "last_loss": round(sum(losses[-10:]) / max(len(losses[-10:]), 1), 4),
-    }
+    return stats
+
+
+def trained_before(out_dir: Path) -> dict[str, Any] | None:
+    """The training figures of a fine-tuned folder written earlier, if it is complete."""
+    try:
+        stats = json.loads((out_dir / TRAINING_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stats if (out_dir / "model.safetensors").is_file() else None
 
 
 def _evaluate_with(
@@ -181,6 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", default=".karyab-data", help="karyab data dir (models)")
     parser.add_argument("--market-pairs", type=int, default=2000)
     parser.add_argument("--taxonomy-pairs", type=int, default=1000)
+    parser.add_argument(
+        "--reuse", action="store_true", help="evaluate the fine-tuned model of an earlier run"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -198,10 +216,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     coder = ensure_occupation_coder(load_isco(), base, settings.models_dir)
     parts = {"coder": coder, "skills": build_skill_inferencer(settings, base, coder)}
 
-    market = generate_market(MarketConfig("medium", seed=303))
-    pairs = market_pairs(market)[: args.market_pairs] + taxonomy_pairs(args.taxonomy_pairs)
     tuned_dir = settings.models_dir / "e5-finetuned-placement"
-    training = finetune(base_dir, pairs, tuned_dir, show_progress=True)
+    training = trained_before(tuned_dir) if args.reuse else None
+    if training is None:
+        market = generate_market(MarketConfig("medium", seed=303))
+        pairs = market_pairs(market)[: args.market_pairs] + taxonomy_pairs(args.taxonomy_pairs)
+        training = finetune(base_dir, pairs, tuned_dir, show_progress=True)
     report = {
         "training": training,
         "zero_shot": _evaluate_with(base_dir, "zero-shot", parts, ("standard", "untuned")),
