@@ -56,11 +56,14 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def _open_engine(settings: Settings, *, demo: bool, coder: bool = True) -> object:
-    from karyab.service import Karyab
+    from karyab.service import Karyab, StoreMismatchError
 
     if not coder:
         settings = settings.model_copy(update={"occupation_coder": False})
-    engine = Karyab.open(settings)
+    try:
+        engine = Karyab.open(settings)
+    except StoreMismatchError as error:
+        raise UsageError(str(error)) from None
     if demo and settings.load_demo:
         added = engine.load_demo_if_empty(show_progress=True)
         if added:

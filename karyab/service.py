@@ -43,6 +43,10 @@ _INDEX_FILES: dict[Kind, str] = {"vacancy": "vacancies.faiss", "jobseeker": "job
 _STATE_FILE = "state.json"
 
 
+class StoreMismatchError(RuntimeError):
+    """The store holds vectors made by another encoder or recipe than the running one."""
+
+
 class InvalidRecordError(ValueError):
     """A record cannot be stored as given (empty or oversized text, bad id, ...)."""
 
@@ -388,7 +392,7 @@ class Karyab:
     def _rebuild(self, kind: Kind) -> VectorIndex:
         stored_encoders = self.store.encoders(kind)
         if stored_encoders - {self.vectors_name}:
-            raise RuntimeError(
+            raise StoreMismatchError(
                 f"the store holds {kind} vectors from {sorted(stored_encoders)}, not "
                 f"{self.vectors_name}; point KARYAB_DATA_DIR at another folder or clear this one"
             )

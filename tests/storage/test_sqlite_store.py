@@ -76,3 +76,20 @@ def test_data_survives_reopen(tmp_path: Path) -> None:
     first.upsert("vacancy", [Vacancy(id="v1", title="a", text="b")], _vectors(1), _vectors(1), "e")
     first.close()
     assert SqliteStore(path).count("vacancy") == 1
+
+
+def test_a_store_written_with_another_encoder_is_refused_with_a_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from karyab.records import Vacancy
+    from karyab.service import Karyab, StoreMismatchError
+    from karyab.settings import Settings
+    from models.encoder import HashingEncoder
+
+    settings = Settings(
+        data_dir=tmp_path, encoder="hashing", load_demo=False, occupation_coder=False
+    )
+    engine = Karyab.open(settings, HashingEncoder(dim=64))
+    engine.add_vacancies([Vacancy(id="v1", title="حسابدار", text="سپیدار")])
+    engine.save_indexes()
+    engine.close()
+    with pytest.raises(StoreMismatchError, match="hashing:64"):
+        Karyab.open(settings, HashingEncoder(dim=32))
