@@ -78,6 +78,20 @@ def location_level(
     return np.where(known, level, np.nan)
 
 
+def skill_coverage(
+    seekers: ProfileTable, s: _Int, vacancies: ProfileTable, v: _Int
+) -> tuple[_Float, _Float, _Float]:
+    """Per pair: vacancy skills the jobseeker shows, skills the vacancy names, and their
+    ratio (NaN when the vacancy names none)."""
+    asked = np.array([len(vacancies.skills[j]) for j in v], dtype=np.float64)
+    matched = np.array(
+        [len(seekers.skills[i] & vacancies.skills[j]) for i, j in zip(s, v, strict=True)],
+        dtype=np.float64,
+    )
+    coverage = np.where(asked > 0, matched / np.maximum(asked, 1), np.nan)
+    return matched, asked, coverage
+
+
 def pair_features(
     seekers: ProfileTable,
     s: _Int,
@@ -91,13 +105,7 @@ def pair_features(
 ) -> npt.NDArray[np.float32]:
     """Feature rows for the pairs (``seekers`` row ``s[i]``, ``vacancies`` row ``v[i]``)."""
     held = np.array([len(seekers.skills[i]) for i in s], dtype=np.float64)
-    asked = np.array([len(vacancies.skills[j]) for j in v], dtype=np.float64)
-    matched = np.array(
-        [len(seekers.skills[i] & vacancies.skills[j]) for i, j in zip(s, v, strict=True)],
-        dtype=np.float64,
-    )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        coverage = np.where(asked > 0, matched / np.maximum(asked, 1), np.nan)
+    matched, asked, coverage = skill_coverage(seekers, s, vacancies, v)
     columns = (
         semantic,
         lexical,

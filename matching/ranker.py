@@ -20,7 +20,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from index.vector_index import VectorIndex
-from matching.features import lexical_vectors, pair_features, rowwise_dot
+from matching.features import lexical_vectors, pair_features, rowwise_dot, skill_coverage
 from matching.profiles import Geography, ProfileTable
 from models.ranker import LearnedRanker
 
@@ -290,21 +290,12 @@ UNCODED = "?"  # the isco_minor of records with neither a code nor a guess
 
 def _skill_coverage(queries: ProfileTable, row: int, target: ProfileTable, rows: _Int) -> _Float:
     """Share of each pair's vacancy skills that its jobseeker shows (0 when none asked)."""
-    if queries.side == "vacancy":
-        asked = queries.skills[row]
-        if not asked:
-            return np.zeros(len(rows))
-        return np.array([len(asked & target.skills[r]) for r in rows], dtype=np.float64) / len(
-            asked
-        )
-    held = queries.skills[row]
-    return np.array(
-        [
-            len(held & target.skills[r]) / len(target.skills[r]) if target.skills[r] else 0.0
-            for r in rows
-        ],
-        dtype=np.float64,
-    )
+    repeated = np.full(len(rows), row, dtype=np.int64)
+    if queries.side == "jobseeker":
+        _, _, coverage = skill_coverage(queries, repeated, target, rows)
+    else:
+        _, _, coverage = skill_coverage(target, rows, queries, repeated)
+    return np.nan_to_num(coverage, nan=0.0)
 
 
 def _minor(code: int) -> str | None:
