@@ -55,7 +55,9 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _open_engine(settings: Settings, *, demo: bool, coder: bool = True) -> object:
+def _open_engine(
+    settings: Settings, *, demo: bool, coder: bool = True, history: bool = True
+) -> object:
     from karyab.service import Karyab, StoreMismatchError
 
     if not coder:
@@ -65,7 +67,7 @@ def _open_engine(settings: Settings, *, demo: bool, coder: bool = True) -> objec
     except StoreMismatchError as error:
         raise UsageError(str(error)) from None
     if demo and settings.load_demo:
-        added = engine.load_demo_if_empty(show_progress=True)
+        added = engine.load_demo_if_empty(show_progress=True, history=history)
         if added:
             logger.info("loaded %d demo records", added)
     return engine
@@ -136,7 +138,9 @@ def cmd_match(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if len(text) > settings.max_text_chars:
         raise UsageError(f"the text is over {settings.max_text_chars} characters")
-    engine = _open_engine(settings, demo=True, coder=False)
+    # A one-off match needs the live demo market, not the archive of its past (analytics
+    # only): ``prepare`` and ``serve`` archive that history on their first start.
+    engine = _open_engine(settings, demo=True, coder=False, history=False)
     assert isinstance(engine, Karyab)
     try:
         filters = SearchFilters(province=args.province, city=args.city)

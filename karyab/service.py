@@ -66,7 +66,7 @@ def build_encoder(settings: Settings) -> Encoder:
     report = ensure_model(settings.models_dir)
     if report.converted:
         logger.info("converted the e5 model in %.1f s", report.seconds)
-    return E5Encoder(report.path, threads=settings.threads)
+    return E5Encoder(report.path, threads=settings.threads, int8=settings.encoder_int8)
 
 
 def static_corpus(taxonomy: SkillTaxonomy) -> list[str]:

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     # "e5" is the real multilingual model; "hashing" is a fast lexical stand-in for tests.
     encoder: Literal["e5", "hashing"] = "e5"
     threads: int | None = None
+    # Run e5 with int8 linear layers (1.6x the throughput on CPU; see models.encoder).
+    encoder_int8: bool = True
     max_text_chars: int = 50_000
     max_request_bytes: int = 2_000_000
     max_k: int = 200

