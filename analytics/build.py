@@ -21,7 +21,7 @@ from analytics.labels import Labels
 from analytics.model import TREND_COLUMNS, ReportScope, SkillReport
 from analytics.periods import month_label, to_persian_digits
 from analytics.trends import TrendRules, benjamini_hochberg, classify, fit_trends
-from storage.sqlite_store import SqliteStore
+from storage.sql_store import SqlStore
 from taxonomy.courses import CourseCatalogue
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ class AnalyticsRules:
     gaps: GapRules = field(default_factory=GapRules)
 
 
-def load_market_facts(store: SqliteStore) -> MarketFacts:
+def load_market_facts(store: SqlStore) -> MarketFacts:
     """Every live and archived vacancy and jobseeker of the store, as facts."""
     codes = store.skill_code_map()
     return MarketFacts(

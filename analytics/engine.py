@@ -12,7 +12,7 @@ from analytics.facts import MarketFacts, Window
 from analytics.labels import Labels
 from analytics.model import SkillReport
 from nlp.normalize import normalize
-from storage.sqlite_store import SqliteStore
+from storage.sql_store import SqlStore
 from taxonomy.courses import CourseCatalogue
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class SkillAnalytics:
 
     def __init__(
         self,
-        store: SqliteStore,
+        store: SqlStore,
         labels: Labels,
         courses: CourseCatalogue | None,
         *,

@@ -10,8 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from karyab.service import InvalidRecordError
+from karyab.service import InvalidRecordError, UnknownOrganisationError
 from matching.matcher import UnknownRecordError
+from storage.errors import StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnknownRecordError)
     async def _unknown(_: Request, exc: UnknownRecordError) -> JSONResponse:
         return error_response(404, "not_found", str(exc))
+
+    @app.exception_handler(UnknownOrganisationError)
+    async def _unknown_organisation(_: Request, exc: UnknownOrganisationError) -> JSONResponse:
+        return error_response(404, "not_found", str(exc))
+
+    @app.exception_handler(StoreError)
+    async def _store(_: Request, exc: StoreError) -> JSONResponse:
+        # The database failed (down, full, locked too long): the request may be retried.
+        logger.error("store error: %s", exc)
+        return error_response(503, "store_unavailable", "the store could not complete the request")
 
     @app.exception_handler(InvalidRecordError)
     async def _invalid(_: Request, exc: InvalidRecordError) -> JSONResponse:

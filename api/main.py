@@ -10,7 +10,16 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
-from api.routes import analytics, health, jobseekers, match, occupations, skills, vacancies
+from api.routes import (
+    analytics,
+    applications,
+    health,
+    jobseekers,
+    match,
+    occupations,
+    skills,
+    vacancies,
+)
 from karyab.service import Karyab
 from karyab.settings import Settings
 
@@ -47,7 +56,8 @@ def create_app(settings: Settings | None = None, engine: Karyab | None = None) -
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (health, jobseekers, vacancies, match, occupations, skills, analytics):
+    routers = (health, jobseekers, vacancies, applications, match, occupations, skills, analytics)
+    for module in routers:
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     return app

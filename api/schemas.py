@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from karyab.records import Education, Jobseeker, Match, Vacancy
+from storage.sql_store import Application
 
 MAX_TEXT_CHARS = 50_000
 MAX_TITLE_CHARS = 500
@@ -203,3 +204,50 @@ class ErrorBody(BaseModel):
     error: str
     message: str
     detail: Any = None
+
+
+_RecordId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class ApplicationUpdate(_Strict):
+    """Where a jobseeker stands for a vacancy, as the office decided."""
+
+    jobseeker_id: _RecordId
+    vacancy_id: _RecordId
+    status: Literal["shortlisted", "interviewed", "hired", "rejected"]
+    organisation_id: int | None = Field(default=None, ge=1, le=2**53)
+
+
+class ApplicationPublic(BaseModel):
+    jobseeker_id: str
+    vacancy_id: str
+    status: str
+    organisation_id: int | None
+    updated_at: str
+
+    @classmethod
+    def of(cls, application: Application) -> ApplicationPublic:
+        return cls(
+            jobseeker_id=application.jobseeker_id,
+            vacancy_id=application.vacancy_id,
+            status=application.status,
+            organisation_id=application.organisation_id,
+            updated_at=application.updated_at.isoformat(),
+        )
+
+
+class ApplicationList(BaseModel):
+    applications: list[ApplicationPublic]
+
+
+class ApplicationEventPublic(BaseModel):
+    jobseeker_id: str
+    vacancy_id: str
+    status: str
+    previous_status: str | None
+    at: str
+    actor: str
+
+
+class ApplicationEventList(BaseModel):
+    events: list[ApplicationEventPublic]

@@ -32,7 +32,7 @@ import numpy as np
 
 def _store_market(path: Path, vacancies: int, jobseekers: int, seed: int = 5) -> None:
     from karyab.records import Jobseeker, Vacancy
-    from storage.sqlite_store import SqliteStore
+    from storage.sql_store import SqlStore, sqlite_url
     from taxonomy.skills import load_skills
 
     taxonomy = load_skills()
@@ -54,7 +54,7 @@ def _store_market(path: Path, vacancies: int, jobseekers: int, seed: int = 5) ->
     noise_weight /= noise_weight.sum()
     new_phrases = ["لنگ چین", "پرامپت نویسی", "n8n", "میدجرنی", "کپ کات"]
 
-    store = SqliteStore(path)
+    store = SqlStore(sqlite_url(path))
     batch = 50_000
     pools = [skills_of[u] for u in units]
     for start in range(0, vacancies, batch):
@@ -130,7 +130,7 @@ def main() -> None:
     from analytics.facts import Window
     from analytics.labels import Labels
     from analytics.report import write_report
-    from storage.sqlite_store import SqliteStore
+    from storage.sql_store import SqlStore, sqlite_url
     from taxonomy.courses import load_courses
     from taxonomy.isco import load_isco
     from taxonomy.skills import load_skills
@@ -144,7 +144,7 @@ def main() -> None:
         print(f"stored {args.vacancies:,} vacancies in {time.perf_counter() - started:.0f} s")
     labels = Labels(load_skills(), load_isco())
     courses = load_courses()
-    store = SqliteStore(db)
+    store = SqlStore(sqlite_url(db))
 
     started = time.perf_counter()
     raw = [store.read_postings(kind) for kind in ("vacancy", "jobseeker")]  # rows, no analysis

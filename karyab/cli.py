@@ -59,12 +59,13 @@ def _open_engine(
     settings: Settings, *, demo: bool, coder: bool = True, history: bool = True
 ) -> object:
     from karyab.service import Karyab, StoreMismatchError
+    from storage.errors import StoreError
 
     if not coder:
         settings = settings.model_copy(update={"occupation_coder": False})
     try:
         engine = Karyab.open(settings)
-    except StoreMismatchError as error:
+    except (StoreMismatchError, StoreError) as error:
         raise UsageError(str(error)) from None
     if demo and settings.load_demo:
         added = engine.load_demo_if_empty(show_progress=True, history=history)
@@ -380,7 +381,7 @@ def cmd_analytics_report(args: argparse.Namespace) -> int:
     from analytics.labels import Labels
     from analytics.periods import PeriodError
     from analytics.report import write_report
-    from storage.sqlite_store import SqliteStore
+    from storage.sql_store import SqlStore, StoreError
     from taxonomy.courses import load_courses
     from taxonomy.isco import load_isco
     from taxonomy.skills import load_skills
@@ -390,18 +391,19 @@ def cmd_analytics_report(args: argparse.Namespace) -> int:
         window = Window.parse(args.date_from, args.date_to)
     except (PeriodError, ValueError) as error:
         raise UsageError(str(error)) from error
-    if not settings.db_path.exists():
+    if settings.database_url is None and not settings.db_path.exists():
         raise UsageError(
             f"no store at {settings.db_path}; run `karyab prepare` first (it loads the demo)"
         )
-    store = SqliteStore(settings.db_path)
+    try:
+        store = SqlStore(settings.store_url)
+    except StoreError as error:
+        raise UsageError(str(error)) from None
     try:
         analytics = SkillAnalytics(store, Labels(load_skills(), load_isco()), load_courses())
         facts = analytics.facts()
         if len(facts.vacancies) == 0:
-            raise UsageError(
-                f"the store at {settings.db_path} holds no vacancies; run `karyab prepare` first"
-            )
+            raise UsageError("the store holds no vacancies; run `karyab prepare` first")
         try:
             window = analytics.resolve(Window(window.first_month, window.last_month, args.province))
         except UnknownProvinceError as error:

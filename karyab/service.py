@@ -27,14 +27,20 @@ from index.vector_index import VectorIndex
 from karyab.enrich import with_occupations, with_skills
 from karyab.records import Jobseeker, Match, Vacancy
 from karyab.settings import Settings
-from matching.matcher import Matcher, Reranking, SearchFilters, SkillKnowledge
+from matching.matcher import (
+    Matcher,
+    Reranking,
+    SearchFilters,
+    SkillKnowledge,
+    UnknownRecordError,
+)
 from matching.profiles import Geography
 from models.encoder import E5Encoder, Encoder, HashingEncoder, profile_vectors, profile_vectors_name
 from models.occupation_coder import OccupationCoder
 from models.ranker import LearnedRanker
 from nlp.normalize import normalize
 from skills.inference import SkillInferencer
-from storage.sqlite_store import Kind, SqliteStore
+from storage.sql_store import Application, ApplicationStatus, Kind, SqlStore
 from taxonomy.skills import SkillTaxonomy
 
 logger = logging.getLogger(__name__)
@@ -43,8 +49,20 @@ _INDEX_FILES: dict[Kind, str] = {"vacancy": "vacancies.faiss", "jobseeker": "job
 _STATE_FILE = "state.json"
 
 
+# Ids named in the audit entry of one write (its size is always kept).
+AUDITED_IDS = 50
+
+
 class StoreMismatchError(RuntimeError):
     """The store holds vectors made by another encoder or recipe than the running one."""
+
+
+class UnknownOrganisationError(LookupError):
+    """No stored organisation has this id."""
+
+    def __init__(self, organisation_id: int) -> None:
+        super().__init__(f"no organisation with id {organisation_id}")
+        self.organisation_id = organisation_id
 
 
 class InvalidRecordError(ValueError):
@@ -121,7 +139,7 @@ def ensure_service_ranker(
     )
 
 
-def _build_analytics(store: SqliteStore, skills: SkillInferencer | None) -> SkillAnalytics:
+def _build_analytics(store: SqlStore, skills: SkillInferencer | None) -> SkillAnalytics:
     from taxonomy.courses import load_courses
     from taxonomy.isco import load_isco
     from taxonomy.skills import load_skills
@@ -137,7 +155,7 @@ class Karyab:
         self,
         settings: Settings,
         encoder: Encoder,
-        store: SqliteStore,
+        store: SqlStore,
         occupation_coder: OccupationCoder | None = None,
         skills: SkillInferencer | None = None,
         ranker: LearnedRanker | None = None,
@@ -178,7 +196,7 @@ class Karyab:
         ranker: LearnedRanker | None = None,
     ) -> Karyab:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        store = SqliteStore(settings.db_path)
+        store = SqlStore(settings.store_url)
         encoder = encoder or build_encoder(settings)
         if occupation_coder is None and settings.occupation_coder:
             from models.occupation_training import ensure_occupation_coder
@@ -209,13 +227,19 @@ class Karyab:
                 f"the limit is {self.settings.max_text_chars}"
             )
 
-    def add_vacancies(self, records: Sequence[Vacancy], *, show_progress: bool = False) -> int:
-        return self._add("vacancy", records, show_progress)
+    def add_vacancies(
+        self, records: Sequence[Vacancy], *, show_progress: bool = False, actor: str = "system"
+    ) -> int:
+        return self._add("vacancy", records, show_progress, actor)
 
-    def add_jobseekers(self, records: Sequence[Jobseeker], *, show_progress: bool = False) -> int:
-        return self._add("jobseeker", records, show_progress)
+    def add_jobseekers(
+        self, records: Sequence[Jobseeker], *, show_progress: bool = False, actor: str = "system"
+    ) -> int:
+        return self._add("jobseeker", records, show_progress, actor)
 
-    def _add(self, kind: Kind, records: Sequence[Vacancy | Jobseeker], show_progress: bool) -> int:
+    def _add(
+        self, kind: Kind, records: Sequence[Vacancy | Jobseeker], show_progress: bool, actor: str
+    ) -> int:
         if not records:
             return 0
         ids = [r.id for r in records]
@@ -231,7 +255,18 @@ class Karyab:
             # One symmetric vector serves as both the query and the searched-over form.
             self.store.upsert(kind, records, vectors, vectors, self.vectors_name)
             self.indexes[kind].upsert(ids, vectors, [r.attributes() for r in records])
+        self._audit(actor, "upsert", kind, ids)
         return len(records)
+
+    def _audit(self, actor: str, action: str, kind: Kind, ids: Sequence[str]) -> None:
+        # One entry a write: a bulk load of 10,000 records names its first ids and its size.
+        self.store.audit(
+            actor,
+            action,
+            kind,
+            ids[0] if len(ids) == 1 else None,
+            {"count": len(ids), "ids": list(ids[:AUDITED_IDS])},
+        )
 
     def _with_occupations(
         self, records: Sequence[Vacancy | Jobseeker]
@@ -267,11 +302,36 @@ class Karyab:
         found = self.skills.infer(text, top_k=60, code_occupation=False)
         return tuple(s.id for s in found if s.source != "occupation")
 
-    def delete(self, kind: Kind, ids: Sequence[str]) -> int:
+    def delete(self, kind: Kind, ids: Sequence[str], *, actor: str = "system") -> int:
         with self._lock:
             removed = self.store.delete(kind, ids)
             self.indexes[kind].remove(ids)
+        if removed:
+            self._audit(actor, "delete", kind, ids)
         return removed
+
+    # -- placement outcomes -----------------------------------------------------------
+
+    def record_outcome(
+        self,
+        jobseeker_id: str,
+        vacancy_id: str,
+        status: ApplicationStatus,
+        *,
+        actor: str,
+        organisation_id: int | None = None,
+    ) -> Application:
+        """An office's decision on a jobseeker for a vacancy (shortlisted, interviewed,
+        hired, rejected), kept with its history: the feedback the ranker learns from."""
+        pair: tuple[tuple[Kind, str], ...] = (("jobseeker", jobseeker_id), ("vacancy", vacancy_id))
+        for kind, record_id in pair:
+            if self.store.get(kind, record_id) is None:
+                raise UnknownRecordError(kind, record_id)
+        if organisation_id is not None and self.store.get_organisation(organisation_id) is None:
+            raise UnknownOrganisationError(organisation_id)
+        return self.store.record_outcome(
+            jobseeker_id, vacancy_id, status, actor=actor, organisation_id=organisation_id
+        )
 
     # -- reads ------------------------------------------------------------------------
 

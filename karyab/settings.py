@@ -35,9 +35,17 @@ class Settings(BaseSettings):
     # Re-rank matches with the learned model (trained on generated markets on first start).
     ranker: bool = True
 
+    # The store: a SQLAlchemy URL (e.g. postgresql+psycopg://user:pw@host/karyab); by
+    # default the SQLite file in the data dir.
+    database_url: str | None = None
+
     @property
     def db_path(self) -> Path:
         return self.data_dir / "karyab.sqlite3"
+
+    @property
+    def store_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.db_path}"
 
     @property
     def index_dir(self) -> Path:

@@ -8,7 +8,7 @@ index; each carries matched and missing skills and a Persian explanation.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal, Protocol
@@ -44,6 +44,8 @@ Side = Literal["vacancy", "jobseeker"]
 
 class RecordLookup(Protocol):
     def get(self, kind: Side, record_id: str) -> Vacancy | Jobseeker | None: ...
+
+    def get_many(self, kind: Side, ids: Iterable[str]) -> dict[str, Vacancy | Jobseeker]: ...
 
     def get_vector(
         self, kind: Side, record_id: str, which: Literal["query", "passage"]
@@ -304,8 +306,9 @@ class Matcher:
         found = self._candidates(side, asking, vector, k, filters, reranking)
         candidates: list[Vacancy | Jobseeker] = []
         cosines: list[float] = []
+        stored = self.records.get_many(side, found)  # one query for every candidate
         for record_id, cosine in found.items():
-            record = self.records.get(side, record_id)
+            record = stored.get(record_id)
             if record is None:
                 logger.warning("index holds %s %s that the store lacks", side, record_id)
                 continue

@@ -20,7 +20,7 @@ IdPath = Annotated[str, Path(min_length=1, max_length=128)]
 def create_jobseeker(body: JobseekerCreate, engine: EngineDep) -> JobseekerPublic:
     """Store (or replace) a jobseeker profile; it is encoded and indexed at once."""
     record = body.to_record(body.id or f"js-{uuid.uuid4().hex[:12]}")
-    engine.add_jobseekers([record])
+    engine.add_jobseekers([record], actor="api")
     return JobseekerPublic.of(record)
 
 

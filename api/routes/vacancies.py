@@ -20,7 +20,7 @@ IdPath = Annotated[str, Path(min_length=1, max_length=128)]
 def create_vacancy(body: VacancyCreate, engine: EngineDep) -> VacancyPublic:
     """Store (or replace) a vacancy; it is encoded and indexed at once."""
     record = body.to_record(body.id or f"v-{uuid.uuid4().hex[:12]}")
-    engine.add_vacancies([record])
+    engine.add_vacancies([record], actor="api")
     return VacancyPublic.of(record)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from analytics.labels import Labels
 from karyab.records import Jobseeker, Vacancy
-from storage.sqlite_store import SqliteStore
+from storage.sql_store import SqlStore, sqlite_url
 from taxonomy.isco import load_isco
 
 SQL = "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742"
@@ -69,8 +69,8 @@ def make_market() -> tuple[list[Vacancy], list[Jobseeker]]:
 
 
 @pytest.fixture()
-def market_store(tmp_path: Path) -> SqliteStore:
-    store = SqliteStore(tmp_path / "market.sqlite3")
+def market_store(tmp_path: Path) -> SqlStore:
+    store = SqlStore(sqlite_url(tmp_path / "market.sqlite3"))
     vacancies, jobseekers = make_market()
     store.archive("vacancy", vacancies)
     store.archive("jobseeker", jobseekers)

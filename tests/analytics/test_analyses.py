@@ -12,14 +12,14 @@ from analytics.facts import NATIONAL, Window
 from analytics.gaps import skill_gaps
 from analytics.labels import Labels
 from karyab.records import Vacancy
-from storage.sqlite_store import SqliteStore
+from storage.sql_store import SqlStore, sqlite_url
 from taxonomy.courses import load_courses
 from tests.analytics.conftest import EXCEL, SEPIDAR, SQL, TEAMWORK
 
 WHOLE = Window.parse("1402-01", "1403-12")
 
 
-def test_facts_hold_every_record_and_skill(market_store: SqliteStore) -> None:
+def test_facts_hold_every_record_and_skill(market_store: SqlStore) -> None:
     facts = load_market_facts(market_store)
     assert len(facts.vacancies) == 960 and len(facts.jobseekers) == 300
     stored = {facts.vacancies.skill_ids[c] for c in facts.vacancies.skills["skill"]}
@@ -27,7 +27,7 @@ def test_facts_hold_every_record_and_skill(market_store: SqliteStore) -> None:
     assert set(facts.vacancies.phrases["phrase"]) == {"نظم", "لنگ چین", "لنگچین"}
 
 
-def test_window_and_province_filter(market_store: SqliteStore) -> None:
+def test_window_and_province_filter(market_store: SqlStore) -> None:
     facts = load_market_facts(market_store).vacancies
     year = facts.within(Window.parse("1403-01", "1403-12"))
     assert len(year) == 480
@@ -40,14 +40,14 @@ def test_window_and_province_filter(market_store: SqliteStore) -> None:
 
 
 def test_records_without_a_date_stay_out_of_windows(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    store = SqliteStore(tmp_path / "s.sqlite3")
+    store = SqlStore(sqlite_url(tmp_path / "s.sqlite3"))
     store.archive("vacancy", [Vacancy("a", "t", "x", posted_at=None, skill_ids=(SQL,))])
     store.archive("vacancy", [Vacancy("b", "t", "x", posted_at="not a date", skill_ids=(SQL,))])
     facts = load_market_facts(store).vacancies
     assert len(facts) == 2 and len(facts.within(WHOLE)) == 0
 
 
-def test_top_skills_shares_and_intervals(market_store: SqliteStore, labels: Labels) -> None:
+def test_top_skills_shares_and_intervals(market_store: SqlStore, labels: Labels) -> None:
     facts = load_market_facts(market_store).vacancies.within(WHOLE)
     top = top_skills(facts, labels)
     excel = top.set_index("skill_id").loc[EXCEL]
@@ -65,7 +65,7 @@ def test_wilson_interval_table(count: int, total: int, low: float, high: float) 
     assert lo[0] == pytest.approx(low, abs=1e-3) and hi[0] == pytest.approx(high, abs=1e-3)
 
 
-def test_small_cells_are_suppressed(market_store: SqliteStore, labels: Labels) -> None:
+def test_small_cells_are_suppressed(market_store: SqlStore, labels: Labels) -> None:
     facts = load_market_facts(market_store).vacancies.within(WHOLE)
     rules = SupportRules(min_ads=30, min_count=5)
     monthly = demand_cells(facts, labels, grain="month", level="major", rules=rules)
@@ -83,7 +83,7 @@ def test_small_cells_are_suppressed(market_store: SqliteStore, labels: Labels) -
     assert cells.groupby("period")["ads"].sum().tolist() == [120] * 8
 
 
-def test_trends_find_rising_and_falling_skills(market_store: SqliteStore, labels: Labels) -> None:
+def test_trends_find_rising_and_falling_skills(market_store: SqlStore, labels: Labels) -> None:
     facts = load_market_facts(market_store).vacancies.within(WHOLE)
     trends = skill_trends(facts, WHOLE, labels).set_index("skill_id")
     assert trends.loc[SQL, "direction"] == "rising"
@@ -93,7 +93,7 @@ def test_trends_find_rising_and_falling_skills(market_store: SqliteStore, labels
     assert trends.loc[SQL, "growth_low"] > 1 and trends.loc[SEPIDAR, "growth_high"] < 1
 
 
-def test_new_phrase_spellings_cluster_and_emerge(market_store: SqliteStore) -> None:
+def test_new_phrase_spellings_cluster_and_emerge(market_store: SqlStore) -> None:
     facts = load_market_facts(market_store).vacancies.within(WHOLE)
     emerging = emerging_phrases(facts, lookup=market_store.posting_titles)
     assert len(emerging) == 1
@@ -103,7 +103,7 @@ def test_new_phrase_spellings_cluster_and_emerge(market_store: SqliteStore) -> N
     assert row["examples"].count(":") == EmergingRules().examples
 
 
-def test_gaps_compare_like_with_like(market_store: SqliteStore, labels: Labels) -> None:
+def test_gaps_compare_like_with_like(market_store: SqlStore, labels: Labels) -> None:
     facts = load_market_facts(market_store)
     gaps = skill_gaps(
         facts.vacancies.within(WHOLE), facts.jobseekers.within(WHOLE), labels, load_courses()
@@ -120,7 +120,7 @@ def test_gaps_compare_like_with_like(market_store: SqliteStore, labels: Labels) 
     assert list(gaps["gap"]) == sorted(gaps["gap"], reverse=True)
 
 
-def test_report_assembles_every_table(market_store: SqliteStore, labels: Labels) -> None:
+def test_report_assembles_every_table(market_store: SqlStore, labels: Labels) -> None:
     report = build_report(load_market_facts(market_store), WHOLE, labels, load_courses())
     assert report.scope.vacancies == 960 and report.scope.first_month == "1402-01"
     assert {"rising", "falling"} <= set(report.trends["direction"])
@@ -128,7 +128,7 @@ def test_report_assembles_every_table(market_store: SqliteStore, labels: Labels)
     assert len(report.monthly) % 24 == 0
 
 
-def test_an_empty_window_gives_empty_tables(market_store: SqliteStore, labels: Labels) -> None:
+def test_an_empty_window_gives_empty_tables(market_store: SqlStore, labels: Labels) -> None:
     report = build_report(
         load_market_facts(market_store), Window.parse("1390-01", "1390-12"), labels, None
     )

@@ -14,7 +14,7 @@ from karyab.cli import main
 from karyab.service import Karyab
 from karyab.settings import Settings
 from models.encoder import HashingEncoder
-from storage.sqlite_store import SqliteStore
+from storage.sql_store import SqlStore, sqlite_url
 from tests.analytics.conftest import SEPIDAR, SQL, make_market
 
 
@@ -22,7 +22,7 @@ from tests.analytics.conftest import SEPIDAR, SQL, make_market
 def data_dir(tmp_path: Path) -> Path:
     """A data folder whose store holds the hand-made market in its archive."""
     settings = Settings(data_dir=tmp_path / "data")
-    store = SqliteStore(settings.db_path)
+    store = SqlStore(sqlite_url(settings.db_path))
     vacancies, jobseekers = make_market()
     store.archive("vacancy", vacancies)
     store.archive("jobseeker", jobseekers)

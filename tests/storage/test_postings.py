@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from karyab.records import Jobseeker, Vacancy
-from storage.sqlite_store import SqliteStore
+from storage.sql_store import SqlStore, sqlite_url
 
 SQL = "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742"
 EXCEL = "http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be"
@@ -23,7 +23,7 @@ def _vacancy(record_id: str, **fields: object) -> Vacancy:
 
 
 def test_live_and_archived_records_get_postings(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "s.sqlite3")
+    store = SqlStore(sqlite_url(tmp_path / "s.sqlite3"))
     live = _vacancy(
         "v1", posted_at="۱۴۰۳-۰۲-۱۰", province="تهران", isco_code="2411", skill_ids=(SQL, EXCEL)
     )
@@ -44,7 +44,7 @@ def test_live_and_archived_records_get_postings(tmp_path: Path) -> None:
 
 
 def test_deleting_a_live_record_removes_its_facts_but_not_the_archive(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "s.sqlite3")
+    store = SqlStore(sqlite_url(tmp_path / "s.sqlite3"))
     store.upsert("vacancy", [_vacancy("v1")], _vectors(1), _vectors(1), "test")
     store.archive("vacancy", [_vacancy("v2")])
     store.delete("vacancy", ["v1", "v2"])
@@ -52,17 +52,17 @@ def test_deleting_a_live_record_removes_its_facts_but_not_the_archive(tmp_path: 
 
 
 def test_an_empty_store_reads_empty_columns(tmp_path: Path) -> None:
-    columns = SqliteStore(tmp_path / "s.sqlite3").read_postings("vacancy")
+    columns = SqlStore(sqlite_url(tmp_path / "s.sqlite3")).read_postings("vacancy")
     assert all(values == [] for values in columns.values())
 
 
 def test_records_stored_before_the_facts_existed_get_them_on_open(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
-    store = SqliteStore(path)
+    store = SqlStore(sqlite_url(path))
     store.upsert("vacancy", [_vacancy("v1", posted_at="1402-05-01")], _vectors(1), _vectors(1), "t")
     store.close()
     with sqlite3.connect(path) as conn:  # as an older version left it
         conn.execute("DELETE FROM postings")
         conn.execute("DELETE FROM meta WHERE key = 'postings_backfilled'")
-    reopened = SqliteStore(path)
+    reopened = SqlStore(sqlite_url(path))
     assert reopened.read_postings("vacancy")["month"] == [1402 * 12 + 4]

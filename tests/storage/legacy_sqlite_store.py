@@ -1,4 +1,9 @@
-"""SQLite store for vacancies and jobseekers, with their embedding vectors.
+"""The first store (raw sqlite3), kept only to write the files that ``SqlStore`` adopts.
+
+Data folders written before the SQLAlchemy store have this schema and no Alembic version;
+the adoption tests write them with this exact code. Not used by the product.
+
+SQLite store for vacancies and jobseekers, with their embedding vectors.
 
 The store is the source of truth: the vector index can always be rebuilt from the vectors
 kept here, without encoding again. Each write is one transaction, so a record and its

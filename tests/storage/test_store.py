@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from karyab.records import Education, Jobseeker, Vacancy
-from storage.sqlite_store import SqliteStore
+from storage.sql_store import SqlStore, sqlite_url
 
 
 def _vectors(n: int, seed: int = 0) -> np.ndarray:
@@ -14,11 +14,11 @@ def _vectors(n: int, seed: int = 0) -> np.ndarray:
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> SqliteStore:
-    return SqliteStore(tmp_path / "k.sqlite3")
+def store(tmp_path: Path) -> SqlStore:
+    return SqlStore(sqlite_url(tmp_path / "k.sqlite3"))
 
 
-def test_round_trip_keeps_every_field(store: SqliteStore) -> None:
+def test_round_trip_keeps_every_field(store: SqlStore) -> None:
     vacancy = Vacancy(
         id="v1",
         title="حسابدار",
@@ -37,7 +37,7 @@ def test_round_trip_keeps_every_field(store: SqliteStore) -> None:
     assert store.count("vacancy") == 1 and store.count("jobseeker") == 0
 
 
-def test_vectors_and_generation(store: SqliteStore) -> None:
+def test_vectors_and_generation(store: SqlStore) -> None:
     q, p = _vectors(2), _vectors(2, 1)
     seekers = [Jobseeker(id=f"j{i}", title="راننده", text="پایه یک") for i in range(2)]
     before = store.generation()
@@ -50,7 +50,7 @@ def test_vectors_and_generation(store: SqliteStore) -> None:
     assert store.encoders("jobseeker") == {"enc"}
 
 
-def test_replace_and_delete(store: SqliteStore) -> None:
+def test_replace_and_delete(store: SqlStore) -> None:
     store.upsert("vacancy", [Vacancy(id="v1", title="a", text="b")], _vectors(1), _vectors(1), "e")
     store.upsert("vacancy", [Vacancy(id="v1", title="c", text="d")], _vectors(1), _vectors(1), "e")
     assert store.count("vacancy") == 1
@@ -60,7 +60,7 @@ def test_replace_and_delete(store: SqliteStore) -> None:
     assert store.get("vacancy", "v1") is None
 
 
-def test_failed_write_leaves_nothing(store: SqliteStore) -> None:
+def test_failed_write_leaves_nothing(store: SqlStore) -> None:
     records = [Vacancy(id="v1", title="a", text="b"), Vacancy(id="v2", title="a", text="b")]
     with pytest.raises(ValueError):
         store.upsert("vacancy", records, _vectors(1), _vectors(2), "e")
@@ -72,10 +72,10 @@ def test_failed_write_leaves_nothing(store: SqliteStore) -> None:
 
 def test_data_survives_reopen(tmp_path: Path) -> None:
     path = tmp_path / "k.sqlite3"
-    first = SqliteStore(path)
+    first = SqlStore(sqlite_url(path))
     first.upsert("vacancy", [Vacancy(id="v1", title="a", text="b")], _vectors(1), _vectors(1), "e")
     first.close()
-    assert SqliteStore(path).count("vacancy") == 1
+    assert SqlStore(sqlite_url(path)).count("vacancy") == 1
 
 
 def test_a_store_written_with_another_encoder_is_refused_with_a_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
