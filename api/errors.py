@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.auth import ForbiddenError, NotAuthenticatedError
 from karyab.service import InvalidRecordError, UnknownOrganisationError
 from matching.matcher import UnknownRecordError
 from storage.errors import StoreError
@@ -57,6 +58,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnknownOrganisationError)
     async def _unknown_organisation(_: Request, exc: UnknownOrganisationError) -> JSONResponse:
         return error_response(404, "not_found", str(exc))
+
+    @app.exception_handler(NotAuthenticatedError)
+    async def _unauthenticated(_: Request, exc: NotAuthenticatedError) -> JSONResponse:
+        response = error_response(401, "unauthenticated", str(exc))
+        response.headers["WWW-Authenticate"] = "ApiKey"
+        return response
+
+    @app.exception_handler(ForbiddenError)
+    async def _forbidden(_: Request, exc: ForbiddenError) -> JSONResponse:
+        return error_response(403, "forbidden", str(exc))
 
     @app.exception_handler(StoreError)
     async def _store(_: Request, exc: StoreError) -> JSONResponse:

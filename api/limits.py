@@ -1,8 +1,10 @@
-"""ASGI middleware that refuses request bodies over a byte limit with 413."""
+"""ASGI middleware: request bodies over a byte limit get 413, callers over a rate 429."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -79,3 +81,56 @@ class BodySizeLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+class RateLimit:
+    """At most ``per_minute`` requests in each clock minute per API key (told apart by a
+    hash of it) or, without a key, per client address; more get 429 with Retry-After.
+    In-process counts: with several workers each enforces the limit on its own share."""
+
+    def __init__(
+        self, app: ASGIApp, per_minute: int, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.app = app
+        self.per_minute = per_minute
+        self.clock = clock
+        self._counts: dict[str, tuple[int, int]] = {}
+
+    def _who(self, scope: Scope) -> str:
+        for name, value in scope.get("headers", []):
+            if name == b"x-api-key":
+                return "key:" + hashlib.sha256(value).hexdigest()[:24]
+        client = scope.get("client")
+        return f"addr:{client[0] if client else '-'}"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.per_minute <= 0 or scope.get("path") == "/health":
+            await self.app(scope, receive, send)
+            return
+        now = self.clock()
+        window = int(now // 60)
+        who = self._who(scope)
+        seen_window, count = self._counts.get(who, (window, 0))
+        count = count + 1 if seen_window == window else 1
+        if len(self._counts) > 100_000:  # forget finished windows
+            self._counts = {k: v for k, v in self._counts.items() if v[0] == window}
+        self._counts[who] = (window, count)
+        if count > self.per_minute:
+            retry = max(1, int(60 - now % 60))
+            body = json.dumps(
+                {"error": "rate_limited", "message": f"over {self.per_minute} requests a minute"}
+            ).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 429,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"retry-after", str(retry).encode()),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)

@@ -7,10 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
+from api.auth import ensure_admin_key
 from api.errors import install_error_handlers
-from api.limits import BodySizeLimit
+from api.limits import BodySizeLimit, RateLimit
 from api.routes import (
+    admin,
     analytics,
     applications,
     health,
@@ -41,6 +44,7 @@ def create_app(settings: Settings | None = None, engine: Karyab | None = None) -
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = engine is None
         app.state.engine = engine or Karyab.open(settings)
+        ensure_admin_key(app.state.engine)  # a store's first start with keys on
         if owned and settings.load_demo:
             app.state.engine.load_demo_if_empty(show_progress=True)
         try:
@@ -56,8 +60,26 @@ def create_app(settings: Settings | None = None, engine: Karyab | None = None) -
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    routers = (health, jobseekers, vacancies, applications, match, occupations, skills, analytics)
+    routers = (
+        health,
+        jobseekers,
+        vacancies,
+        applications,
+        match,
+        occupations,
+        skills,
+        analytics,
+        admin,
+    )
     for module in routers:
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
+    if settings.cors_origins:  # closed unless origins are named
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["content-type", "x-api-key"],
+        )
     return app

@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     max_text_chars: int = 50_000
     max_request_bytes: int = 2_000_000
     max_k: int = 200
+    # Every API request but /health needs an API key (X-API-Key) with a role; false gives
+    # every caller the admin role (local development only).
+    auth: bool = True
+    # Origins a browser may call the API from; none (closed) by default.
+    cors_origins: list[str] = Field(default_factory=list)
+    # Requests a minute per API key (or per client address without one); 0 turns it off.
+    rate_limit_per_minute: int = 1200
     load_demo: bool = True
     # Train/load the ISCO occupation coder at start (codes records on write, serves the API).
     occupation_coder: bool = True

@@ -45,6 +45,8 @@ Kind = Literal["vacancy", "jobseeker"]
 POSTING_COLUMNS = ("posting", "month", "province", "isco_code", "skills", "phrases")
 OrganisationKind = Literal["employment_office", "employer"]
 ApplicationStatus = Literal["shortlisted", "interviewed", "hired", "rejected"]
+Role = Literal["jobseeker", "office", "analyst", "admin"]
+ROLES: tuple[str, ...] = get_args(Role)
 ORGANISATION_KINDS: tuple[str, ...] = get_args(OrganisationKind)
 APPLICATION_STATUSES: tuple[str, ...] = get_args(ApplicationStatus)
 
@@ -211,6 +213,23 @@ audit_log = Table(
     Column("detail", JSON, nullable=False),
     Index("ix_audit_log_at", "at"),
     Index("ix_audit_log_kind_record_id", "kind", "record_id"),
+)
+
+# API keys: only a SHA-256 of each key is kept, so a copy of the database opens nothing.
+# An office key is bound to its province, a jobseeker key to its own profile.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", BIGINT, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("province", Text),
+    Column("jobseeker_id", Text),
+    Column("key_hash", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    _check_in("role", ROLES, "role"),
+    UniqueConstraint("key_hash"),
 )
 
 RECORD_TABLES: dict[str, Table] = {"vacancy": vacancies, "jobseeker": jobseekers}

@@ -11,9 +11,11 @@ Errors from the database surface as :class:`StoreError`; bad arguments as ``Valu
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
+import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
@@ -36,9 +38,12 @@ from storage.schema import (
     ORGANISATION_KINDS,
     POSTING_COLUMNS,
     RECORD_TABLES,
+    ROLES,
     ApplicationStatus,
     Kind,
     OrganisationKind,
+    Role,
+    api_keys,
     application_events,
     applications,
     audit_log,
@@ -52,6 +57,7 @@ from storage.schema import postings as postings_table
 
 __all__ = [
     "POSTING_COLUMNS",
+    "ApiKey",
     "Application",
     "ApplicationEvent",
     "ApplicationStatus",
@@ -59,6 +65,7 @@ __all__ = [
     "Kind",
     "Organisation",
     "OrganisationKind",
+    "Role",
     "SqlStore",
     "StoreError",
     "sqlite_url",
@@ -889,6 +896,97 @@ class SqlStore:
                 )
                 for row in conn.execute(query.limit(limit))
             ]
+
+    # -- API keys ---------------------------------------------------------------------
+
+    def create_api_key(
+        self,
+        name: str,
+        role: Role,
+        *,
+        province: str | None = None,
+        jobseeker_id: str | None = None,
+        actor: str = "system",
+    ) -> tuple[ApiKey, str]:
+        """A new key and its secret, which is returned once and never stored (only its
+        SHA-256). An office key needs its province; a jobseeker key its profile's id."""
+        if role not in ROLES:
+            raise ValueError(f"role {role!r} is not one of {ROLES}")
+        if not name.strip():
+            raise ValueError("a key needs a name")
+        if (role == "office") != (province is not None):
+            raise ValueError("an office key, and only an office key, has a province")
+        if (role == "jobseeker") != (jobseeker_id is not None):
+            raise ValueError("a jobseeker key, and only a jobseeker key, has a jobseeker_id")
+        secret = "ky_" + secrets.token_urlsafe(32)
+        values = {
+            "name": name,
+            "role": role,
+            "province": province,
+            "jobseeker_id": jobseeker_id,
+            "key_hash": _key_hash(secret),
+            "created_at": datetime.now(UTC),
+        }
+        with self._write() as conn:
+            row = conn.execute(api_keys.insert().values(**values).returning(*api_keys.c)).one()
+            key = _api_key(row)
+            detail = {"name": name, "role": role, "province": province}
+            self._audit(conn, actor, "create_key", "api_key", str(key.id), detail, _now(None))
+        return key, secret
+
+    def api_key(self, secret: str) -> ApiKey | None:
+        """The live key with this secret, if any."""
+        query = select(api_keys).where(
+            api_keys.c.key_hash == _key_hash(secret), api_keys.c.revoked_at.is_(None)
+        )
+        with self._read() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else _api_key(row)
+
+    def revoke_api_key(self, key_id: int, *, actor: str = "system") -> bool:
+        with self._write() as conn:
+            done = conn.execute(
+                update(api_keys)
+                .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
+                .values(revoked_at=datetime.now(UTC))
+            ).rowcount
+            if done:
+                self._audit(conn, actor, "revoke_key", "api_key", str(key_id), {}, _now(None))
+        return bool(done)
+
+    def count_api_keys(self) -> int:
+        """Live keys."""
+        query = select(func.count()).select_from(api_keys).where(api_keys.c.revoked_at.is_(None))
+        with self._read() as conn:
+            return int(conn.execute(query).scalar_one())
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """Who a request is: a named key with a role, bound to a province (office) or to one
+    jobseeker's profile (jobseeker)."""
+
+    id: int
+    name: str
+    role: Role
+    province: str | None
+    jobseeker_id: str | None
+    created_at: datetime
+
+
+def _key_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _api_key(row: Row[Any]) -> ApiKey:
+    return ApiKey(
+        id=int(row.id),
+        name=row.name,
+        role=row.role,
+        province=row.province,
+        jobseeker_id=row.jobseeker_id,
+        created_at=row.created_at,
+    )
 
 
 def _check_not_personal(**fields: str | None) -> None:

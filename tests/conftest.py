@@ -16,6 +16,8 @@ os.environ.setdefault("KARYAB_CACHE_DIR", str(REPO / ".karyab-data" / "cache"))
 # Engines in tests match by cosine unless a test turns the learned re-ranker on (its
 # training on generated markets is cached in the cache dir above).
 os.environ.setdefault("KARYAB_RANKER", "false")
+# Every caller is a local admin unless a test turns API keys on (tests/api/test_roles.py).
+os.environ.setdefault("KARYAB_AUTH", "false")
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import math
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -14,12 +14,18 @@ from analytics.engine import UnknownProvinceError
 from analytics.facts import Window
 from analytics.model import SkillReport
 from analytics.periods import PeriodError
+from api.auth import allow
 from api.deps import EngineDep
 from api.errors import error_response
 from api.routing import Utf8Route
 from karyab.service import Karyab
 
-router = APIRouter(prefix="/v1/analytics", tags=["analytics"], route_class=Utf8Route)
+router = APIRouter(
+    prefix="/v1/analytics",
+    tags=["analytics"],
+    route_class=Utf8Route,
+    dependencies=[Depends(allow("analyst", "office", "admin"))],
+)
 
 FromMonth = Annotated[
     str, Query(alias="from", min_length=6, max_length=10, description="first Jalali month")

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from api.auth import Caller, ForbiddenError, canonical_province, check_jobseeker, require
 from api.deps import EngineDep
 from api.routing import Utf8Route
 from api.schemas import JobseekerCreate, JobseekerPublic, MatchPublic, MatchResponse
@@ -17,16 +18,30 @@ IdPath = Annotated[str, Path(min_length=1, max_length=128)]
 
 
 @router.post("", response_model=JobseekerPublic, status_code=201)
-def create_jobseeker(body: JobseekerCreate, engine: EngineDep) -> JobseekerPublic:
+def create_jobseeker(body: JobseekerCreate, engine: EngineDep, caller: Caller) -> JobseekerPublic:
     """Store (or replace) a jobseeker profile; it is encoded and indexed at once."""
-    record = body.to_record(body.id or f"js-{uuid.uuid4().hex[:12]}")
-    engine.add_jobseekers([record], actor="api")
+    if caller.role == "jobseeker":
+        # A person writes their own profile, under the id their key is bound to.
+        if body.id not in (None, caller.jobseeker_id):
+            raise ForbiddenError("a jobseeker key writes its own profile only")
+        record = body.to_record(str(caller.jobseeker_id))
+    else:
+        require(caller, "office", "admin")
+        record = body.to_record(body.id or f"js-{uuid.uuid4().hex[:12]}")
+        if caller.role == "office":
+            stored = engine.get("jobseeker", record.id)
+            if canonical_province(record.province) != caller.province or (
+                stored is not None and canonical_province(stored.province) != caller.province
+            ):
+                raise ForbiddenError(f"an office key writes jobseekers of {caller.province} only")
+    engine.add_jobseekers([record], actor=caller.name)
     return JobseekerPublic.of(record)
 
 
 @router.get("/{jobseeker_id}", response_model=JobseekerPublic)
-def get_jobseeker(jobseeker_id: IdPath, engine: EngineDep) -> JobseekerPublic:
+def get_jobseeker(jobseeker_id: IdPath, engine: EngineDep, caller: Caller) -> JobseekerPublic:
     record = engine.get("jobseeker", jobseeker_id)
+    check_jobseeker(caller, record if isinstance(record, Jobseeker) else None, jobseeker_id)
     if not isinstance(record, Jobseeker):
         raise UnknownRecordError("jobseeker", jobseeker_id)
     return JobseekerPublic.of(record)
@@ -36,11 +51,14 @@ def get_jobseeker(jobseeker_id: IdPath, engine: EngineDep) -> JobseekerPublic:
 def recommendations(
     jobseeker_id: IdPath,
     engine: EngineDep,
+    caller: Caller,
     k: Annotated[int, Query(ge=1, le=200)] = 10,
     province: Annotated[str | None, Query(max_length=100)] = None,
     city: Annotated[str | None, Query(max_length=100)] = None,
 ) -> MatchResponse:
     """Vacancies for a stored jobseeker, best first, each with matched and missing skills."""
+    record = engine.get("jobseeker", jobseeker_id)
+    check_jobseeker(caller, record if isinstance(record, Jobseeker) else None, jobseeker_id)
     filters = SearchFilters(province=province, city=city)
     matches = engine.recommendations(jobseeker_id, k, filters)
     return MatchResponse(results=[MatchPublic.of(m) for m in matches])

@@ -2,14 +2,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field, StringConstraints
 
+from api.auth import EVERY_ROLE, allow
 from api.errors import error_response
 from api.routing import Utf8Route
 from api.schemas import MAX_TEXT_CHARS
 
-router = APIRouter(prefix="/v1/occupations", tags=["occupations"], route_class=Utf8Route)
+router = APIRouter(
+    prefix="/v1/occupations",
+    tags=["occupations"],
+    route_class=Utf8Route,
+    dependencies=[Depends(allow(*EVERY_ROLE))],
+)
 
 MAX_BATCH = 1000
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from api.auth import Caller, check_vacancy_owner, jobseeker_province
 from api.deps import EngineDep
 from api.routing import Utf8Route
 from api.schemas import MatchPublic, MatchResponse, VacancyCreate, VacancyPublic
@@ -17,15 +18,19 @@ IdPath = Annotated[str, Path(min_length=1, max_length=128)]
 
 
 @router.post("", response_model=VacancyPublic, status_code=201)
-def create_vacancy(body: VacancyCreate, engine: EngineDep) -> VacancyPublic:
+def create_vacancy(body: VacancyCreate, engine: EngineDep, caller: Caller) -> VacancyPublic:
     """Store (or replace) a vacancy; it is encoded and indexed at once."""
     record = body.to_record(body.id or f"v-{uuid.uuid4().hex[:12]}")
-    engine.add_vacancies([record], actor="api")
+    stored = engine.get("vacancy", record.id)
+    if stored is not None:
+        check_vacancy_owner(caller, stored if isinstance(stored, Vacancy) else None, record.id)
+    check_vacancy_owner(caller, record, record.id)
+    engine.add_vacancies([record], actor=caller.name)
     return VacancyPublic.of(record)
 
 
 @router.get("/{vacancy_id}", response_model=VacancyPublic)
-def get_vacancy(vacancy_id: IdPath, engine: EngineDep) -> VacancyPublic:
+def get_vacancy(vacancy_id: IdPath, engine: EngineDep, _: Caller) -> VacancyPublic:
     record = engine.get("vacancy", vacancy_id)
     if not isinstance(record, Vacancy):
         raise UnknownRecordError("vacancy", vacancy_id)
@@ -36,6 +41,7 @@ def get_vacancy(vacancy_id: IdPath, engine: EngineDep) -> VacancyPublic:
 def shortlist(
     vacancy_id: IdPath,
     engine: EngineDep,
+    caller: Caller,
     k: Annotated[int, Query(ge=1, le=200)] = 10,
     province: Annotated[str | None, Query(max_length=100)] = None,
     city: Annotated[str | None, Query(max_length=100)] = None,
@@ -43,8 +49,10 @@ def shortlist(
     min_education: Education | None = None,
 ) -> MatchResponse:
     """Jobseekers for a stored vacancy, best first, with filters and an explanation each."""
+    vacancy = engine.get("vacancy", vacancy_id)
+    check_vacancy_owner(caller, vacancy if isinstance(vacancy, Vacancy) else None, vacancy_id)
     filters = SearchFilters(
-        province=province,
+        province=jobseeker_province(caller, province),
         city=city,
         min_experience_years=min_experience_years,
         min_education=min_education,

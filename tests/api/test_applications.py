@@ -59,7 +59,7 @@ def test_outcomes_keep_their_history(client: TestClient) -> None:
         ("shortlisted", "interviewed"),
         ("interviewed", "hired"),
     ]
-    assert {e["actor"] for e in events["events"]} == {"api"}
+    assert {e["actor"] for e in events["events"]} == {"local"}  # the caller (no keys here)
 
 
 def test_writes_and_outcomes_are_audited(client: TestClient, engine: Karyab) -> None:
@@ -69,7 +69,7 @@ def test_writes_and_outcomes_are_audited(client: TestClient, engine: Karyab) -> 
         ("upsert", "vacancy", "v-dev"),
         ("upsert", "jobseeker", "js-dev"),
     }
-    assert all(e.actor == "api" for e in entries)
+    assert all(e.actor == "local" for e in entries)
     assert len(entries) == 3  # two writes and the outcome
 
 
