@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
+import jdatetime
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from karyab.records import Education, Jobseeker, Match, Vacancy
@@ -16,6 +17,18 @@ MAX_SKILLS = 200
 SkillLabel = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 _IsoCode = Field(default=None, pattern=r"^\d{4}$", description="ISCO-08 unit group, 4 digits")
+
+
+def _jalali_date(value: str | None) -> str | None:
+    """A real Jalali calendar day (the pattern lets 1402-13-40 through)."""
+    if value is None:
+        return None
+    year, month, day = (int(part) for part in value.split("-"))
+    try:
+        jdatetime.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{value} is not a day of the Jalali calendar") from None
+    return value
 
 
 def _not_blank(value: str) -> str:
@@ -50,6 +63,7 @@ class _ProfileBase(_Strict):
 class JobseekerCreate(_ProfileBase):
     experience_years: int | None = Field(default=None, ge=0, le=70)
     registered_at: str | None = Field(default=None, pattern=r"^1[34]\d\d-\d\d-\d\d$")
+    _check_registered = field_validator("registered_at")(_jalali_date)
 
     def to_record(self, record_id: str) -> Jobseeker:
         return Jobseeker(
@@ -72,6 +86,7 @@ class VacancyCreate(_ProfileBase):
     employment_type: Literal["full_time", "part_time", "remote", "project"] | None = None
     gender: Literal["male", "female"] | None = None
     posted_at: str | None = Field(default=None, pattern=r"^1[34]\d\d-\d\d-\d\d$")
+    _check_posted = field_validator("posted_at")(_jalali_date)
 
     def to_record(self, record_id: str) -> Vacancy:
         return Vacancy(

@@ -829,8 +829,9 @@ class SqlStore:
 
         Phone numbers and national IDs never reach the log: values under keys such as
         ``phone`` or ``national_id``, and any run of ten or more digits in ``detail``, are
-        replaced by "[redacted]"; an ``actor`` or ``record_id`` holding one is refused
-        (ValueError), since a masked id would mean nothing.
+        replaced by "[redacted]", and so is a ``record_id`` holding one (agencies number
+        records as they like: the write it logs must not fail for it). An ``actor`` holding
+        one is refused (ValueError): actors are key names the service chose.
         """
         with self._write() as conn:
             return self._audit(conn, actor, action, kind, record_id, detail or {}, _now(at))
@@ -847,7 +848,9 @@ class SqlStore:
     ) -> int:
         if not actor or not action:
             raise ValueError("actor and action must not be empty")
-        _check_not_personal(actor=actor, action=action, kind=kind, record_id=record_id)
+        _check_not_personal(actor=actor, action=action, kind=kind)
+        if record_id is not None:
+            record_id = _redact(record_id)
         values = {
             "at": at,
             "actor": actor,
