@@ -428,6 +428,84 @@ def cmd_analytics_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Bulk import of another agency's vacancies or jobseekers (CSV, JSONL or XLSX)."""
+    from exchange import ExchangeFileError, ImportWriteError, import_records
+    from exchange.importer import inspect_file
+    from exchange.rows import SOURCE_SYSTEM
+    from karyab.service import Karyab
+
+    if not SOURCE_SYSTEM.fullmatch(args.source):
+        raise UsageError("--source must be 1-64 Latin letters, digits, '.', '_' or '-'")
+    if args.batch_size < 1:
+        raise UsageError("--batch-size must be at least 1")
+    try:  # before the engine starts: a bad file fails in a second, not after the model loads
+        inspect_file(Path(args.file), args.kind, args.format)
+    except ExchangeFileError as error:
+        raise UsageError(str(error)) from None
+    # Writing needs no re-ranker; occupations and skills are inferred as on every write.
+    settings = _settings(args).model_copy(update={"ranker": False})
+    engine = _open_engine(settings, demo=False)
+    assert isinstance(engine, Karyab)
+    try:
+        report = import_records(
+            engine,
+            args.kind,
+            args.file,
+            source_system=args.source,
+            format=args.format,
+            skip_invalid=args.skip_invalid,
+            batch_size=args.batch_size,
+            show_progress=True,
+        )
+    except ExchangeFileError as error:
+        raise UsageError(str(error)) from None
+    except ImportWriteError as error:
+        print(f"karyab: error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        engine.close()
+    if args.errors:
+        report.write_errors_csv(args.errors)
+    print(json.dumps(report.summary(), ensure_ascii=False))
+    if report.rejected:
+        first = "; ".join(str(error) for error in report.errors[:3])
+        where = f"all in {args.errors}" if args.errors else "--errors FILE lists them all"
+        raise UsageError(
+            f"{report.invalid_rows} of {report.rows_read} rows are invalid, so nothing was "
+            f"imported ({where}); first: {first}. Fix them, or pass --skip-invalid to import "
+            "the valid rows"
+        )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Stored vacancies or jobseekers, with ISCO codes and skill ids, as CSV, JSONL or XLSX."""
+    from exchange import ExchangeError, export_records
+    from exchange.readers import FORMATS
+    from storage.sql_store import SqlStore, StoreError
+
+    output = Path(args.output)
+    fmt = args.format or output.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UsageError(f"give --format ({', '.join(FORMATS)}): {output.name} does not name one")
+    settings = _settings(args)
+    if settings.database_url is None and not settings.db_path.exists():
+        raise UsageError(f"no store at {settings.db_path}")
+    try:
+        store = SqlStore(settings.store_url)
+    except StoreError as error:
+        raise UsageError(str(error)) from None
+    try:
+        count = export_records(store, args.kind, output, fmt)
+    except ExchangeError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        store.close()
+    print(json.dumps({"file": str(output), "kind": args.kind, "format": fmt, "records": count}))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="karyab",
@@ -579,6 +657,50 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", required=True, help="folder for the report")
     _add_common(report)
     report.set_defaults(func=cmd_analytics_report)
+
+    bulk = commands.add_parser(
+        "import",
+        help="import vacancies or jobseekers from another agency's CSV, JSONL or XLSX file",
+        description="Validate every row of FILE, then store the rows in batches, each batch "
+        "one transaction, keyed by the sending system's ids (importing the same file again "
+        "updates, never duplicates). If any row is invalid, nothing is imported (exit code 2, "
+        "naming the first bad rows) unless --skip-invalid is given. Column names are read in "
+        "English or Persian (title/عنوان, text/شرح, province/استان, national_id/کد ملی, ...); "
+        "CSV may be UTF-8, UTF-16 or Windows-1256. Prints a one-line JSON summary.",
+    )
+    bulk.add_argument("file", help="the CSV, JSONL or XLSX file")
+    bulk.add_argument("--kind", choices=["vacancy", "jobseeker"], required=True)
+    bulk.add_argument(
+        "--source", required=True, help="the sending system, a short Latin tag (e.g. tamin)"
+    )
+    bulk.add_argument(
+        "--format", choices=["csv", "jsonl", "xlsx"], help="default: from the file name"
+    )
+    bulk.add_argument(
+        "--skip-invalid", action="store_true", help="import the valid rows, skip the others"
+    )
+    bulk.add_argument("--errors", help="write every row problem to this CSV file")
+    bulk.add_argument("--batch-size", type=int, default=1000, help="rows per transaction")
+    _add_common(bulk)
+    bulk.set_defaults(func=cmd_import)
+
+    export = commands.add_parser(
+        "export",
+        help="export stored vacancies or jobseekers as CSV, JSONL or XLSX",
+        description="Write every stored vacancy or jobseeker, with its ISCO code, skill ids "
+        "and source key, to a file that `karyab import` reads back. Jobseekers keyed by a "
+        "national ID carry it: the file is personal data.",
+    )
+    export.add_argument("--kind", choices=["vacancy", "jobseeker"], required=True)
+    export.add_argument(
+        "--format", choices=["csv", "jsonl", "xlsx"], help="default: from the file name"
+    )
+    export.add_argument("-o", "--output", required=True, help="the file to write")
+    export.add_argument(
+        "--data-dir",
+        help="where the database lives (default: $KARYAB_DATA_DIR or ~/.local/share/karyab)",
+    )
+    export.set_defaults(func=cmd_export)
 
     convert = commands.add_parser(
         "convert-model",

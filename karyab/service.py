@@ -243,20 +243,57 @@ class Karyab:
         if not records:
             return 0
         ids = [r.id for r in records]
-        if len(set(ids)) != len(ids):
-            raise InvalidRecordError("the same id appears twice in one write")
-        for record in records:
-            self.validate(record)
-        records = self._with_skills(self._with_occupations(records))
-        documents = [normalize(r.document()) for r in records]
-        # Encoding happens before anything is written, so a failure writes nothing.
-        vectors = profile_vectors(self.encoder, documents, show_progress=show_progress)
+        records, vectors = self._prepare(records, show_progress)
         with self._lock:
             # One symmetric vector serves as both the query and the searched-over form.
             self.store.upsert(kind, records, vectors, vectors, self.vectors_name)
             self.indexes[kind].upsert(ids, vectors, [r.attributes() for r in records])
         self._audit(actor, "upsert", kind, ids)
         return len(records)
+
+    def add_sourced(
+        self,
+        kind: Kind,
+        source_system: str,
+        source_ids: Sequence[str],
+        records: Sequence[Vacancy | Jobseeker],
+        *,
+        actor: str = "system",
+        show_progress: bool = False,
+    ) -> list[str]:
+        """Store records another agency knows by ``source_ids`` (bulk import), as
+        :meth:`add_vacancies` does: the records, their vectors and analytics facts in one
+        transaction, then the index. Loading the same agency record again updates the record
+        it created, whatever id it carries this time. Returns the stored id of each record."""
+        if len(source_ids) != len(records):
+            raise ValueError("records and source ids differ in length")
+        if not records:
+            return []
+        if len(set(source_ids)) != len(source_ids):
+            raise InvalidRecordError("the same source id appears twice in one write")
+        records, vectors = self._prepare(records, show_progress)
+        with self._lock:
+            stored = self.store.upsert_sourced(
+                kind, source_system, source_ids, records, vectors, vectors, self.vectors_name
+            )
+            self.indexes[kind].upsert(stored, vectors, [r.attributes() for r in records])
+        self._audit(actor, "import", kind, stored)
+        return stored
+
+    def _prepare(
+        self, records: Sequence[Vacancy | Jobseeker], show_progress: bool
+    ) -> tuple[list[Vacancy | Jobseeker], np.ndarray]:
+        """Validated records with their occupations and skills, and their profile vectors.
+        Everything that can fail happens here, before anything is written."""
+        ids = [r.id for r in records]
+        if len(set(ids)) != len(ids):
+            raise InvalidRecordError("the same id appears twice in one write")
+        for record in records:
+            self.validate(record)
+        enriched = self._with_skills(self._with_occupations(records))
+        documents = [normalize(r.document()) for r in enriched]
+        vectors = profile_vectors(self.encoder, documents, show_progress=show_progress)
+        return enriched, vectors
 
     def _audit(self, actor: str, action: str, kind: Kind, ids: Sequence[str]) -> None:
         # One entry a write: a bulk load of 10,000 records names its first ids and its size.
