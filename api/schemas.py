@@ -9,6 +9,7 @@ import jdatetime
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from karyab.records import Education, Jobseeker, Match, Vacancy
+from storage.schema import ApplicationStatus
 from storage.sql_store import Application
 
 MAX_TEXT_CHARS = 50_000
@@ -229,7 +230,7 @@ class ApplicationUpdate(_Strict):
 
     jobseeker_id: _RecordId
     vacancy_id: _RecordId
-    status: Literal["shortlisted", "interviewed", "hired", "rejected"]
+    status: ApplicationStatus
     organisation_id: int | None = Field(default=None, ge=1, le=2**53)
 
 

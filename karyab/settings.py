@@ -52,7 +52,9 @@ class Settings(BaseSettings):
 
     @property
     def store_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.db_path}"
+        from storage.sql_store import sqlite_url
+
+        return self.database_url or sqlite_url(self.db_path)
 
     @property
     def index_dir(self) -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, Field
@@ -13,7 +13,7 @@ from api.routing import Utf8Route
 from api.schemas import _Strict
 from karyab.service import InvalidRecordError
 from nlp.places import provinces
-from storage.sql_store import ApiKey
+from storage.sql_store import ApiKey, Role
 
 router = APIRouter(
     prefix="/v1",
@@ -25,7 +25,7 @@ router = APIRouter(
 
 class KeyCreate(_Strict):
     name: str = Field(min_length=1, max_length=200)
-    role: Literal["jobseeker", "office", "analyst", "admin"]
+    role: Role
     province: str | None = Field(default=None, max_length=100)
     jobseeker_id: str | None = Field(default=None, min_length=1, max_length=128)
 

@@ -6,7 +6,7 @@ written to the audit log.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -22,12 +22,12 @@ from api.schemas import (
 )
 from karyab.records import Vacancy
 from karyab.service import Karyab
+from storage.schema import ApplicationStatus
 from storage.sql_store import ApiKey
 
 router = APIRouter(prefix="/v1/applications", tags=["applications"], route_class=Utf8Route)
 
 IdQuery = Annotated[str | None, Query(min_length=1, max_length=128)]
-Status = Literal["shortlisted", "interviewed", "hired", "rejected"]
 
 
 @router.post("", response_model=ApplicationPublic)
@@ -71,7 +71,7 @@ def list_applications(
     caller: Caller,
     jobseeker_id: IdQuery = None,
     vacancy_id: IdQuery = None,
-    status: Status | None = None,
+    status: ApplicationStatus | None = None,
 ) -> ApplicationList:
     jobseeker_id = _scope(engine, caller, jobseeker_id, vacancy_id)
     found = engine.store.applications(
