@@ -111,6 +111,35 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch_match(args: argparse.Namespace) -> int:
+    from karyab.service import Karyab
+
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    settings = _settings(args)
+    engine = _open_engine(settings, demo=False)
+    assert isinstance(engine, Karyab)
+    try:
+        report = engine.batch_match(limit=args.limit, show_progress=True)
+    finally:
+        engine.close()
+    print(
+        json.dumps(
+            {
+                "engine": args.engine,
+                "jobseekers": report.jobseekers,
+                "current": report.skipped,
+                "matched": report.matched,
+                "resumed": report.resumed,
+                "reference_generation": report.reference,
+                "seconds": round(report.seconds, 2),
+                "per_second": round(report.per_second, 2),
+            }
+        )
+    )
+    return 0
+
+
 def _read_text(source: str) -> str:
     if source == "-":
         data = sys.stdin.buffer.read()
@@ -535,6 +564,24 @@ def build_parser() -> argparse.ArgumentParser:
     prepare.add_argument("--no-demo", action="store_true", help="do not load the demo data")
     _add_common(prepare)
     prepare.set_defaults(func=cmd_prepare)
+
+    batch = commands.add_parser(
+        "batch-match",
+        help="the nightly batch: rank every jobseeker's vacancies again (resumable)",
+        description="Rank the best vacancies of every jobseeker whose snapshot is missing or "
+        "older than this run, and keep them as recommendation snapshots (the API serves "
+        "them, patched with vacancies written since). A killed run continues where it "
+        "stopped when started again. Prints a JSON summary.",
+    )
+    batch.add_argument(
+        "--engine",
+        choices=["local"],
+        default="local",
+        help="where the ranking runs: local (this process; the only engine so far)",
+    )
+    batch.add_argument("--limit", type=int, help="stop after this many jobseekers (a slice)")
+    _add_common(batch)
+    batch.set_defaults(func=cmd_batch_match)
 
     match = commands.add_parser(
         "match",

@@ -27,6 +27,7 @@ from index.vector_index import VectorIndex
 from karyab.enrich import with_occupations, with_skills
 from karyab.records import Jobseeker, Match, Vacancy
 from karyab.settings import Settings
+from matching.batch import BatchReport, batch_match
 from matching.matcher import (
     Matcher,
     Reranking,
@@ -35,6 +36,7 @@ from matching.matcher import (
     UnknownRecordError,
 )
 from matching.profiles import Geography
+from matching.snapshots import SnapshotPolicy, SnapshotRecommender
 from models.encoder import E5Encoder, Encoder, HashingEncoder, profile_vectors, profile_vectors_name
 from models.occupation_coder import OccupationCoder
 from models.ranker import LearnedRanker
@@ -185,6 +187,13 @@ class Karyab:
             reranking,
         )
         self.analytics = _build_analytics(store, skills)
+        self.snapshots = SnapshotRecommender(
+            store,
+            self.matcher,
+            live_vacancies=self.indexes["vacancy"].__contains__,
+            guard=self._lock,
+            policy=SnapshotPolicy(settings.snapshot_depth, settings.snapshot_max_changes),
+        )
 
     @classmethod
     def open(
@@ -378,8 +387,24 @@ class Karyab:
     def recommendations(
         self, jobseeker_id: str, k: int, filters: SearchFilters | None = None
     ) -> list[Match]:
+        """Vacancies for a stored jobseeker. Without filters the answer comes from the
+        jobseeker's snapshot (see :mod:`matching.snapshots`) where one holds."""
+        if (filters is None or not filters.where("vacancy")) and self.settings.snapshots:
+            return self.snapshots.recommend(jobseeker_id, k)
         with self._lock:
             return self.matcher.recommend_vacancies(jobseeker_id, k, filters)
+
+    def batch_match(self, *, limit: int | None = None, show_progress: bool = False) -> BatchReport:
+        """The nightly batch: snapshot every due jobseeker's vacancies (see
+        :mod:`matching.batch`)."""
+
+        def rank(jobseeker_id: str, k: int) -> list[Match]:
+            with self._lock:
+                return self.matcher.recommend_vacancies(jobseeker_id, k)
+
+        return batch_match(
+            self.store, rank, self.snapshots.policy, limit=limit, show_progress=show_progress
+        )
 
     def shortlist(
         self, vacancy_id: str, k: int, filters: SearchFilters | None = None
@@ -504,3 +529,17 @@ class Karyab:
                 [r.attributes() for r in records],
             )
         return index
+
+    def list_vacancies(
+        self,
+        *,
+        province: str | None = None,
+        title_contains: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> tuple[list[Vacancy], int]:
+        """A page of stored vacancies and the number matching: see
+        :meth:`storage.sql_store.SqlStore.list_vacancies`."""
+        return self.store.list_vacancies(
+            province=province, title_contains=title_contains, limit=limit, offset=offset
+        )

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     # Requests a minute per API key (or per client address without one); 0 turns it off.
     rate_limit_per_minute: int = 1200
+    # Serve a jobseeker's unfiltered recommendations from a snapshot of the best
+    # snapshot_depth vacancies (made by batch-match or the first request), patched with the
+    # vacancies written since; more than snapshot_max_changes of those means a new search.
+    snapshots: bool = True
+    snapshot_depth: int = Field(default=50, ge=1, le=200)
+    snapshot_max_changes: int = Field(default=2_000, ge=0)
     load_demo: bool = True
     # Train/load the ISCO occupation coder at start (codes records on write, serves the API).
     occupation_coder: bool = True

@@ -304,6 +304,32 @@ class Matcher:
         reranking = self.reranking
         assert reranking is not None
         found = self._candidates(side, asking, vector, k, filters, reranking)
+        return self._rank(side, asking, found, k)
+
+    def recommend_among(self, jobseeker_id: str, vacancy_ids: Iterable[str], k: int) -> list[Match]:
+        """A stored jobseeker's best ``k`` vacancies among ``vacancy_ids`` only (those written
+        since a recommendation snapshot), scored as the full search scores its candidates."""
+        seeker = self._require("jobseeker", jobseeker_id)
+        assert isinstance(seeker, Jobseeker)
+        index = self.indexes["vacancy"]
+        ids = [i for i in dict.fromkeys(vacancy_ids) if i in index]
+        if not ids or k < 1:
+            return []
+        vector = self._query_vector("jobseeker", jobseeker_id).reshape(-1)
+        cosines = np.stack([index.get_vector(i) for i in ids]) @ vector
+        found = {i: float(c) for i, c in zip(ids, cosines, strict=True)}
+        if self.reranking is not None:
+            return self._rank("vacancy", seeker, found, k)
+        best = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:k]
+        hits = [Hit(i, score) for i, score in best]
+        return self._explain_vacancies(hits, seeker, text_key(seeker.document()))
+
+    def _rank(
+        self, side: Side, asking: Vacancy | Jobseeker, found: dict[str, float], k: int
+    ) -> list[Match]:
+        """Second stage: score first-stage candidates (id → cosine) and explain the best k."""
+        reranking = self.reranking
+        assert reranking is not None
         candidates: list[Vacancy | Jobseeker] = []
         cosines: list[float] = []
         stored = self.records.get_many(side, found)  # one query for every candidate

@@ -107,6 +107,8 @@ def _record_table(name: str) -> Table:
         # An index, not a constraint: SQLite can add only indexes to an existing table.
         # NULLs never collide, so records without a source are not constrained.
         Index(f"uq_{name}_source", "source_system", "source_id", unique=True),
+        # Finds the records written since a recommendation snapshot was taken.
+        Index(f"ix_{name}_updated_seq", "updated_seq"),
     )
 
 
@@ -230,6 +232,19 @@ api_keys = Table(
     Column("revoked_at", UtcDateTime),
     _check_in("role", ROLES, "role"),
     UniqueConstraint("key_hash"),
+)
+
+# Each jobseeker's ranked vacancies as the nightly batch (or an earlier request) computed
+# them: served while the profile is unchanged, patched with the vacancies written since.
+recommendation_snapshots = Table(
+    "recommendation_snapshots",
+    metadata,
+    Column("jobseeker_id", Text, primary_key=True),
+    Column("jobseeker_seq", BIGINT, nullable=False),  # the profile's updated_seq it reflects
+    Column("watermark", BIGINT, nullable=False),  # the store generation it reflects
+    Column("depth", Integer, nullable=False),
+    Column("computed_at", UtcDateTime, nullable=False),
+    Column("matches", Text, nullable=False),  # JSON list of ranked matches
 )
 
 RECORD_TABLES: dict[str, Table] = {"vacancy": vacancies, "jobseeker": jobseekers}

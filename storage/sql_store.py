@@ -54,6 +54,8 @@ from storage.schema import (
     skill_codes,
 )
 from storage.schema import postings as postings_table
+from storage.schema import recommendation_snapshots as snapshots_table
+from storage.snapshots import SnapshotStoreMixin
 
 __all__ = [
     "POSTING_COLUMNS",
@@ -202,7 +204,7 @@ def _redact(value: Any) -> Any:
     return value
 
 
-class SqlStore:
+class SqlStore(SnapshotStoreMixin):
     """Vacancies and jobseekers with their query and passage vectors; organisations,
     applications and their outcome history; an audit log.
 
@@ -529,6 +531,10 @@ class SqlStore:
                         postings_table.c.archived.is_(False),
                     )
                 )
+                if kind == "jobseeker":
+                    conn.execute(
+                        snapshots_table.delete().where(snapshots_table.c.jobseeker_id.in_(chunk))
+                    )
         return removed
 
     def get(self, kind: Kind, record_id: str) -> Vacancy | Jobseeker | None:
@@ -962,6 +968,50 @@ class SqlStore:
         query = select(func.count()).select_from(api_keys).where(api_keys.c.revoked_at.is_(None))
         with self._read() as conn:
             return int(conn.execute(query).scalar_one())
+
+    # -- listing ----------------------------------------------------------------------
+
+    def list_vacancies(
+        self,
+        *,
+        province: str | None = None,
+        title_contains: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> tuple[list[Vacancy], int]:
+        """A page of live vacancies, the most recently written first, and how many match in
+        all (for a picker: an office choosing the vacancy to shortlist for).
+
+        ``province`` is compared with the stored spelling exactly; ``title_contains`` is a
+        substring of the title, Latin letters in any case, ``%`` and ``_`` taken literally.
+        Filters read the small ``postings`` columns, so records are parsed for the page only.
+        """
+        if limit < 0 or offset < 0:
+            raise ValueError("limit and offset must not be negative")
+        table = RECORD_TABLES["vacancy"]
+        facts = postings_table
+        joined = table.join(facts, (facts.c.kind == "vacancy") & (facts.c.id == table.c.id))
+        where = []
+        if province is not None:
+            where.append(facts.c.province == province)
+        if title_contains:
+            where.append(
+                func.lower(facts.c.title).contains(title_contains.lower(), autoescape=True)
+            )
+        page = (
+            select(table.c.record)
+            .select_from(joined)
+            .where(*where)
+            .order_by(table.c.updated_seq.desc(), table.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        total = select(func.count()).select_from(joined).where(*where)
+        with self._read() as conn:
+            count = int(conn.execute(total).scalar_one())
+            payloads = conn.execute(page).scalars().all()
+        records = [_decode("vacancy", payload) for payload in payloads]
+        return [record for record in records if isinstance(record, Vacancy)], count
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ COMMANDS = [
     "evaluate-occupations",
     "analytics",
     "analytics report",
+    "batch-match",
 ]
 
 
@@ -40,6 +41,7 @@ def test_serve_takes_host_and_port() -> None:
         (["match", "   "], "empty"),
         (["match", "حسابدار", "-k", "0"], "-k"),
         (["match", "@/no/such/file.txt"], "no such file"),
+        (["batch-match", "--limit", "0"], "--limit"),
     ],
 )
 def test_bad_input_exits_2(
@@ -191,3 +193,31 @@ def test_infer_skills_end_to_end(tmp_path: Path) -> None:
     assert rows[1]["skills"] == []
     assert len(rows[2]["skills"]) >= 3
     assert main(["infer-skills", str(source), "--top-k", "0", "--encoder", "hashing"]) == 2
+
+
+def test_batch_match_snapshots_every_jobseeker_then_has_nothing_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from karyab.records import Jobseeker, Vacancy
+    from karyab.service import Karyab
+    from karyab.settings import Settings
+    from models.encoder import HashingEncoder
+
+    for name in ("OCCUPATION_CODER", "SKILLS", "RANKER"):
+        monkeypatch.setenv(f"KARYAB_{name}", "false")
+    engine = Karyab.open(Settings(data_dir=tmp_path, encoder="hashing"), HashingEncoder())
+    engine.add_vacancies(
+        [Vacancy(id=f"v{i}", title="حسابدار", text=f"حسابداری {i}") for i in range(5)]
+    )
+    engine.add_jobseekers(
+        [Jobseeker(id=f"j{i}", title="حسابدار", text="حسابدار") for i in range(3)]
+    )
+    engine.close()
+
+    argv = ["batch-match", "--data-dir", str(tmp_path), "--encoder", "hashing"]
+    assert main(argv) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert (first["jobseekers"], first["matched"], first["current"]) == (3, 3, 0)
+    assert main(argv) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert (second["matched"], second["current"]) == (0, 3)

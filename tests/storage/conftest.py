@@ -3,7 +3,7 @@ on one server per session.
 
 The server is ``KARYAB_TEST_POSTGRES_URL`` when set (``postgresql+psycopg://...``; the tests
 need CREATE on its database). Otherwise a throwaway cluster is started from the PostgreSQL
-server binaries (``initdb``, ``pg_ctl``; ``scripts/postgres_for_tests.sh`` installs them)
+server binaries (``initdb``, ``pg_ctl``; ``scripts/test_services.sh`` installs them)
 and removed afterwards. Without binaries the PostgreSQL tests fail, so CI cannot pass by
 testing SQLite alone, unless ``KARYAB_TEST_POSTGRES=skip`` says to skip them.
 """
@@ -160,7 +160,7 @@ def postgres_url() -> Iterator[str]:
     if binaries is None:
         message = (
             "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found under "
-            f"/usr/lib/postgresql/*/bin or on PATH. Install them (scripts/postgres_for_tests.sh), "
+            f"/usr/lib/postgresql/*/bin or on PATH. Install them (scripts/test_services.sh), "
             f"or set {URL_VARIABLE} to a server's URL, or set {MODE_VARIABLE}=skip to skip "
             "the PostgreSQL tests."
         )

@@ -1,0 +1,137 @@
+"""The nightly batch: rank every jobseeker's vacancies again and keep them as snapshots.
+
+A run fixes its reference generation when it starts and records it in the store, so a run
+that was killed continues where it stopped: the next run finds the marker, keeps the
+reference, and skips every jobseeker whose snapshot is already at least that new. A profile
+written since its snapshot is always redone. Snapshots are saved in chunks, one transaction
+each, so at most one chunk of work is lost to a kill.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from tqdm import tqdm
+
+from karyab.records import Match
+from matching.matcher import UnknownRecordError
+from matching.snapshots import SnapshotPolicy, match_to_dict
+from storage.snapshots import Snapshot, now
+
+logger = logging.getLogger(__name__)
+
+RUN_MARKER = "batch_match_reference"
+
+
+class BatchStore(Protocol):
+    def generation(self) -> int: ...
+    def record_seqs(self, kind: Literal["vacancy", "jobseeker"]) -> Iterable[tuple[str, int]]: ...
+    def snapshot_states(self) -> dict[str, tuple[int, int]]: ...
+    def save_snapshots(self, snapshots: list[Snapshot]) -> None: ...
+    def meta_value(self, key: str) -> str | None: ...
+    def set_meta_value(self, key: str, value: str | None) -> None: ...
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    reference: int  # the store generation the snapshots are at least as new as
+    resumed: bool  # an interrupted run's marker was found and kept
+    jobseekers: int
+    skipped: int  # already current
+    matched: int
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.matched / self.seconds if self.seconds else 0.0
+
+
+def due(
+    profiles: Iterable[tuple[str, int]], states: dict[str, tuple[int, int]], reference: int
+) -> list[str]:
+    """Jobseekers whose snapshot is missing, older than ``reference``, or of an older
+    profile."""
+    out = []
+    for jobseeker_id, seq in profiles:
+        state = states.get(jobseeker_id)
+        if state is None or state[0] != seq or state[1] < reference:
+            out.append(jobseeker_id)
+    return out
+
+
+def batch_match(
+    store: BatchStore,
+    rank: Callable[[str, int], list[Match]],
+    policy: SnapshotPolicy,
+    *,
+    chunk_size: int = 200,
+    limit: int | None = None,
+    show_progress: bool = False,
+) -> BatchReport:
+    """Snapshot the best ``policy.depth`` vacancies of every jobseeker that is due.
+
+    ``rank(jobseeker_id, k)`` is the full search (the matcher's ``recommend_vacancies``).
+    ``limit`` stops after that many jobseekers (a slice, for measuring), leaving the run
+    resumable like a killed one.
+    """
+    started = time.perf_counter()
+    marker = store.meta_value(RUN_MARKER)
+    resumed = marker is not None
+    reference = int(marker) if marker is not None else store.generation()
+    if not resumed:
+        store.set_meta_value(RUN_MARKER, str(reference))
+    profiles = list(store.record_seqs("jobseeker"))
+    seqs = dict(profiles)
+    todo = due(profiles, store.snapshot_states(), reference)
+    skipped = len(profiles) - len(todo)
+    if limit is not None:
+        todo = todo[:limit]
+    logger.info(
+        "batch-match: %d jobseekers, %d current, %d to match (reference generation %d%s)",
+        len(profiles),
+        skipped,
+        len(todo),
+        reference,
+        ", resumed" if resumed else "",
+    )
+    matched = 0
+    progress = tqdm(total=len(todo), desc="batch-match", unit="profile", disable=not show_progress)
+    with progress as bar:
+        for start in range(0, len(todo), chunk_size):
+            chunk = todo[start : start + chunk_size]
+            # Read before ranking: a write that lands during the chunk makes it look older,
+            # never newer, than it is.
+            watermark = store.generation()
+            snapshots = []
+            for jobseeker_id in chunk:
+                try:
+                    matches = rank(jobseeker_id, policy.depth)
+                except UnknownRecordError:  # removed since the run listed it
+                    continue
+                snapshots.append(
+                    Snapshot(
+                        jobseeker_id=jobseeker_id,
+                        jobseeker_seq=seqs[jobseeker_id],
+                        watermark=watermark,
+                        depth=policy.depth,
+                        computed_at=now(),
+                        matches=tuple(match_to_dict(m) for m in matches),
+                    )
+                )
+            store.save_snapshots(snapshots)
+            matched += len(chunk)
+            bar.update(len(chunk))
+    if limit is None or matched == len(profiles) - skipped:
+        store.set_meta_value(RUN_MARKER, None)  # finished: the next run starts afresh
+    return BatchReport(
+        reference=reference,
+        resumed=resumed,
+        jobseekers=len(profiles),
+        skipped=skipped,
+        matched=matched,
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,212 @@
+"""Recommendations served from snapshots: ranked once (by the nightly batch or the first
+request), then patched with the vacancies written since, instead of searched again.
+
+A snapshot holds a jobseeker's best ``depth`` vacancies at a store generation. A request
+is answered from it when the profile is unchanged: vacancies removed since are dropped,
+vacancies written since (a day's intake, found through the store's change feed) are scored
+for this jobseeker alone and merged in by score. A changed profile, a snapshot that lost too
+many of its vacancies, or more changes than ``max_changes`` mean a full search, whose
+result becomes the new snapshot.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Literal, Protocol
+
+from karyab.records import Match
+from storage.errors import StoreError
+from storage.snapshots import Snapshot, SnapshotState, now
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SnapshotPolicy:
+    """``depth``: matches kept per jobseeker (requests for more search live);
+    ``max_changes``: vacancies written since a snapshot beyond which it is recomputed;
+    ``cache_size``: decoded snapshots kept in memory, keyed by their version, so a hit
+    costs one small query."""
+
+    depth: int = 50
+    max_changes: int = 2_000
+    cache_size: int = 2_000  # decoded snapshots kept in memory (a version each)
+
+    def __post_init__(self) -> None:
+        if self.depth < 1 or self.max_changes < 0:
+            raise ValueError("depth must be at least 1 and max_changes not negative")
+
+
+class SnapshotStore(Protocol):
+    def snapshot(self, jobseeker_id: str) -> Snapshot | None: ...
+    def snapshot_state(self, jobseeker_id: str) -> SnapshotState: ...
+    def save_snapshots(self, snapshots: list[Snapshot]) -> None: ...
+    def record_seq(self, kind: Literal["vacancy", "jobseeker"], record_id: str) -> int | None: ...
+    def generation(self) -> int: ...
+    def changed_since(
+        self, kind: Literal["vacancy", "jobseeker"], generation: int, limit: int
+    ) -> list[str] | None: ...
+
+
+class Ranker(Protocol):
+    def recommend_vacancies(self, jobseeker_id: str, k: int = 10) -> list[Match]: ...
+    def recommend_among(
+        self, jobseeker_id: str, vacancy_ids: Iterable[str], k: int
+    ) -> list[Match]: ...
+
+
+def match_to_dict(match: Match) -> dict[str, Any]:
+    return asdict(match)
+
+
+def match_from_dict(data: dict[str, Any]) -> Match:
+    return Match(
+        **{
+            **data,
+            "matched_skills": tuple(data.get("matched_skills") or ()),
+            "missing_skills": tuple(data.get("missing_skills") or ()),
+        }
+    )
+
+
+class _Lru:
+    """A bounded, thread-safe map that forgets the least recently used entry."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, int, int | None], list[Match]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int, int | None]) -> list[Match] | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[str, int, int | None], value: list[Match]) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def merge(kept: list[Match], fresh: list[Match], depth: int) -> list[Match]:
+    """Best ``depth`` of both lists by score (ties by id), ranks renumbered from 1."""
+    best = sorted([*kept, *fresh], key=lambda m: (-m.score, m.id))[:depth]
+    return [replace(m, rank=rank) for rank, m in enumerate(best, start=1)]
+
+
+class SnapshotRecommender:
+    """Recommendations for stored jobseekers through snapshots (see the module docstring).
+
+    ``live_vacancies`` says whether a vacancy is still searchable (the index's membership);
+    ``ranker`` does the full search and the scoring of new vacancies, and is called under
+    ``guard`` (the engine's lock) since it reads the index.
+    """
+
+    def __init__(
+        self,
+        store: SnapshotStore,
+        ranker: Ranker,
+        live_vacancies: Callable[[str], bool],
+        guard: Any,
+        policy: SnapshotPolicy | None = None,
+    ) -> None:
+        self.store = store
+        self.ranker = ranker
+        self.live_vacancies = live_vacancies
+        self.guard = guard
+        self.policy = policy or SnapshotPolicy()
+        self._decoded = _Lru(self.policy.cache_size)
+
+    def recommend(self, jobseeker_id: str, k: int) -> list[Match]:
+        """The best ``k`` vacancies (``k`` ≤ depth), from the snapshot where it still holds."""
+        depth = self.policy.depth
+        if k > depth:
+            with self.guard:
+                return self.ranker.recommend_vacancies(jobseeker_id, k)
+        state = self.store.snapshot_state(jobseeker_id)
+        profile_seq, generation = state.profile_seq, state.generation
+        if (
+            state.snapshot_seq is None
+            or profile_seq is None
+            or state.snapshot_seq != profile_seq
+            or k > (state.depth or 0)  # it vouches for fewer positions than asked
+        ):
+            return self.refresh(jobseeker_id, profile_seq, generation)[:k]
+        version = (jobseeker_id, state.snapshot_seq, state.watermark)
+        if state.watermark == generation:
+            cached = self._decoded.get(version)
+            if cached is not None:
+                return cached[:k]
+        snapshot = self.store.snapshot(jobseeker_id)
+        if snapshot is None or (snapshot.jobseeker_seq, snapshot.watermark) != version[1:]:
+            return self.refresh(jobseeker_id, profile_seq, generation)[:k]  # raced a writer
+        if snapshot.watermark == generation:
+            matches = [match_from_dict(m) for m in snapshot.matches]
+            self._decoded.put(version, matches)
+            return matches[:k]
+        changed = self.store.changed_since("vacancy", snapshot.watermark, self.policy.max_changes)
+        if changed is None:
+            return self.refresh(jobseeker_id, profile_seq, generation)[:k]
+        touched = set(changed)
+        kept = [
+            match_from_dict(m)
+            for m in snapshot.matches
+            if m["id"] not in touched and self.live_vacancies(m["id"])
+        ]
+        # The unchanged vacancies it holds are still the best unchanged ones down to its depth
+        # less those it dropped (rewritten ones are scored again below, removed ones are gone).
+        vouched = snapshot.depth - (len(snapshot.matches) - len(kept))
+        if len(snapshot.matches) < snapshot.depth:  # it held every candidate there was
+            vouched = snapshot.depth
+        if k > vouched:
+            return self.refresh(jobseeker_id, profile_seq, generation)[:k]
+        with self.guard:
+            fresh = self.ranker.recommend_among(jobseeker_id, changed, snapshot.depth)
+        merged = merge(kept, fresh, snapshot.depth)
+        self._save(jobseeker_id, profile_seq, generation, merged, vouched)
+        return merged[:k]
+
+    def refresh(
+        self, jobseeker_id: str, profile_seq: int | None = None, generation: int | None = None
+    ) -> list[Match]:
+        """Search in full and keep the result as the jobseeker's snapshot."""
+        if profile_seq is None:
+            profile_seq = self.store.record_seq("jobseeker", jobseeker_id)
+        if generation is None:
+            generation = self.store.generation()
+        with self.guard:
+            matches = self.ranker.recommend_vacancies(jobseeker_id, self.policy.depth)
+        if profile_seq is not None:
+            self._save(jobseeker_id, profile_seq, generation, matches, self.policy.depth)
+        return matches
+
+    def _save(
+        self,
+        jobseeker_id: str,
+        profile_seq: int,
+        watermark: int,
+        matches: list[Match],
+        depth: int,
+    ) -> None:
+        snapshot = Snapshot(
+            jobseeker_id=jobseeker_id,
+            jobseeker_seq=profile_seq,
+            watermark=watermark,
+            depth=depth,
+            computed_at=now(),
+            matches=tuple(match_to_dict(m) for m in matches),
+        )
+        try:
+            self.store.save_snapshots([snapshot])
+        except StoreError as error:  # a busy store costs the next request a search, no more
+            logger.warning("could not keep the snapshot of %s: %s", jobseeker_id, error)

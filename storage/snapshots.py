@@ -1,0 +1,209 @@
+"""Recommendation snapshots in the store: each jobseeker's ranked vacancies as computed at a
+store generation, and the change feed (records written since a generation) that patches them.
+
+A mixin of :class:`storage.sql_store.SqlStore`: it uses the store's connections and keeps its
+own table, so the record store itself stays about records.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import BindParameter, Select, Table, Text, bindparam, func, select
+from sqlalchemy.engine import Connection
+
+from storage.schema import RECORD_TABLES, meta
+from storage.schema import recommendation_snapshots as snapshots_table
+
+Kind = Literal["vacancy", "jobseeker"]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Ranked vacancies for one jobseeker, true for the store at ``watermark`` and for the
+    profile as written at ``jobseeker_seq``. ``matches`` are plain dicts (JSON-ready), best
+    first; ``depth`` is how many were asked for (fewer exist when the market is small)."""
+
+    jobseeker_id: str
+    jobseeker_seq: int
+    watermark: int
+    depth: int
+    computed_at: datetime
+    matches: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class SnapshotState:
+    """A jobseeker's profile version, the store generation, and its snapshot's versions
+    (None where there is no such profile or snapshot)."""
+
+    profile_seq: int | None
+    generation: int
+    snapshot_seq: int | None
+    watermark: int | None
+    depth: int | None
+
+
+class SnapshotStoreMixin:
+    """Snapshot and change-feed methods; the class it is mixed into provides the plumbing."""
+
+    _dialect: str
+
+    def _read(self) -> AbstractContextManager[Connection]:
+        raise NotImplementedError
+
+    def _write(self) -> AbstractContextManager[Connection]:
+        raise NotImplementedError
+
+    def _insert(self, table: Table) -> Any:
+        raise NotImplementedError
+
+    def save_snapshots(self, snapshots: list[Snapshot]) -> None:
+        """Insert or replace snapshots, all in one transaction."""
+        if not snapshots:
+            return
+        rows = [
+            {
+                "jobseeker_id": s.jobseeker_id,
+                "jobseeker_seq": s.jobseeker_seq,
+                "watermark": s.watermark,
+                "depth": s.depth,
+                "computed_at": s.computed_at,
+                "matches": json.dumps(list(s.matches), ensure_ascii=False),
+            }
+            for s in snapshots
+        ]
+        stmt = self._insert(snapshots_table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[snapshots_table.c.jobseeker_id],
+            set_={name: stmt.excluded[name] for name in rows[0] if name != "jobseeker_id"},
+        )
+        with self._write() as conn:
+            conn.execute(stmt, rows)
+
+    def snapshot(self, jobseeker_id: str) -> Snapshot | None:
+        query = select(snapshots_table).where(snapshots_table.c.jobseeker_id == jobseeker_id)
+        with self._read() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        return Snapshot(
+            jobseeker_id=row.jobseeker_id,
+            jobseeker_seq=int(row.jobseeker_seq),
+            watermark=int(row.watermark),
+            depth=int(row.depth),
+            computed_at=row.computed_at,
+            matches=tuple(json.loads(row.matches)),
+        )
+
+    def snapshot_state(self, jobseeker_id: str) -> SnapshotState:
+        """What deciding whether a snapshot still holds needs, in one round trip and without
+        reading the matches themselves."""
+        query = _state_query()
+        with self._read() as conn:
+            row = conn.execute(query, {"jobseeker_id": jobseeker_id}).one()
+        profile, generation, seq, watermark, depth = row
+        return SnapshotState(
+            profile_seq=None if profile is None else int(profile),
+            generation=0 if generation is None else int(generation),
+            snapshot_seq=None if seq is None else int(seq),
+            watermark=None if watermark is None else int(watermark),
+            depth=None if depth is None else int(depth),
+        )
+
+    def snapshot_states(self) -> dict[str, tuple[int, int]]:
+        """Jobseeker id → (jobseeker_seq, watermark) of every snapshot: what a batch run needs
+        to skip the ones already current."""
+        query = select(
+            snapshots_table.c.jobseeker_id,
+            snapshots_table.c.jobseeker_seq,
+            snapshots_table.c.watermark,
+        )
+        with self._read() as conn:
+            return {str(i): (int(s), int(w)) for i, s, w in conn.execute(query)}
+
+    def delete_snapshots(self, jobseeker_ids: list[str]) -> None:
+        with self._write() as conn:
+            for start in range(0, len(jobseeker_ids), 500):
+                chunk = jobseeker_ids[start : start + 500]
+                conn.execute(
+                    snapshots_table.delete().where(snapshots_table.c.jobseeker_id.in_(chunk))
+                )
+
+    def record_seq(self, kind: Kind, record_id: str) -> int | None:
+        """The store generation at which the record was last written; None if absent."""
+        table = RECORD_TABLES[kind]
+        with self._read() as conn:
+            value = conn.execute(
+                select(table.c.updated_seq).where(table.c.id == record_id)
+            ).scalar()
+        return None if value is None else int(value)
+
+    def record_seqs(self, kind: Kind) -> Iterator[tuple[str, int]]:
+        """(id, updated_seq) of every record of ``kind``, in id order."""
+        table = RECORD_TABLES[kind]
+        query = select(table.c.id, table.c.updated_seq).order_by(table.c.id)
+        with self._read() as conn:
+            for record_id, seq in conn.execute(query):
+                yield str(record_id), int(seq)
+
+    def changed_since(self, kind: Kind, generation: int, limit: int) -> list[str] | None:
+        """Ids of the records of ``kind`` written after ``generation``, or None when there are
+        more than ``limit`` (the caller then recomputes instead of patching)."""
+        table = RECORD_TABLES[kind]
+        query = (
+            select(table.c.id)
+            .where(table.c.updated_seq > generation)
+            .order_by(table.c.updated_seq)
+            .limit(limit + 1)
+        )
+        with self._read() as conn:
+            ids = [str(row[0]) for row in conn.execute(query)]
+        return None if len(ids) > limit else ids
+
+    def meta_value(self, key: str) -> str | None:
+        with self._read() as conn:
+            value = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+        return None if value is None else str(value)
+
+    def set_meta_value(self, key: str, value: str | None) -> None:
+        """Set (or with None, remove) a small named value, e.g. a batch run's progress marker."""
+        if key == "seq":
+            raise ValueError("the store's write counter is not settable")
+        with self._write() as conn:
+            conn.execute(meta.delete().where(meta.c.key == key))
+            if value is not None:
+                conn.execute(meta.insert().values(key=key, value=value))
+
+    def count_snapshots(self) -> int:
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(snapshots_table)).scalar_one())
+
+
+@functools.cache
+def _state_query() -> Select[Any]:
+    """Built once: the hit path of every recommendation request runs it."""
+    table = RECORD_TABLES["jobseeker"]
+    snap = snapshots_table.c
+    wanted: BindParameter[str] = bindparam("jobseeker_id", type_=Text)
+
+    def of_snapshot(column: Any) -> Any:
+        return select(column).where(snap.jobseeker_id == wanted).scalar_subquery()
+
+    return select(
+        select(table.c.updated_seq).where(table.c.id == wanted).scalar_subquery(),
+        select(meta.c.value).where(meta.c.key == "seq").scalar_subquery(),
+        of_snapshot(snap.jobseeker_seq),
+        of_snapshot(snap.watermark),
+        of_snapshot(snap.depth),
+    )
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
