@@ -21,6 +21,7 @@ from api.routes import (
     match,
     occupations,
     skills,
+    ui,
     vacancies,
 )
 from karyab.service import Karyab
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, engine: Karyab | None = None) -
         skills,
         analytics,
         admin,
+        ui,
     )
     for module in routers:
         app.include_router(module.router)

@@ -267,3 +267,36 @@ class ApplicationEventPublic(BaseModel):
 
 class ApplicationEventList(BaseModel):
     events: list[ApplicationEventPublic]
+
+
+class VacancySummary(BaseModel):
+    """A vacancy in a list: enough to pick it, without its text."""
+
+    id: str
+    title: str
+    province: str | None
+    city: str | None
+    employer: str | None
+    isco_code: str | None
+    min_experience_years: int | None
+    education: Education | None
+    posted_at: str | None
+
+    @classmethod
+    def of(cls, record: Vacancy) -> VacancySummary:
+        return cls(
+            id=record.id,
+            title=record.title,
+            province=record.province,
+            city=record.city,
+            employer=record.employer,
+            isco_code=record.isco_code,
+            min_experience_years=record.min_experience_years,
+            education=record.education,
+            posted_at=record.posted_at,
+        )
+
+
+class VacancyList(BaseModel):
+    total: int = Field(description="vacancies matching the filters, over every page")
+    vacancies: list[VacancySummary]

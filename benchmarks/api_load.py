@@ -17,7 +17,7 @@ Targets: p99 <= 150 ms at 20 connections over 100,000 vacancies with zero errors
 >= 500 requests/s with p99 <= 100 ms (issue 8).
 
     python benchmarks/api_load.py [--vacancies 100000] [--connections 20] [--duration 30]
-        [--data-dir DIR] [--json OUT]
+        [--workers 1] [--data-dir DIR] [--json OUT]
 """
 
 from __future__ import annotations
@@ -195,6 +195,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--duration", type=int, default=30, help="seconds per wrk run")
     parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--data-dir", type=Path, default=None, help="build or reuse the store here")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
@@ -213,6 +214,7 @@ def main() -> None:
         [
             str(Path(sys.executable).with_name("karyab")),
             *("serve", "--no-demo", "--port", str(port), "--data-dir", str(data_dir)),
+            *("--workers", str(args.workers)),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -222,7 +224,10 @@ def main() -> None:
         _wait_healthy(base, server, timeout=600)
         key = (data_dir / "admin.key").read_text().strip()
         paths = [f"/v1/jobseekers/{j}/recommendations?k={args.k}" for j in jobseekers]
-        print(f"wrk: {args.connections} connections, {args.duration} s, {len(paths)} jobseekers")
+        print(
+            f"wrk: {args.connections} connections, {args.duration} s, {len(paths)} jobseekers;"
+            f" server: {args.workers} worker(s)"
+        )
         baseline = run_wrk(base, [f"/v1/jobseekers/{j}" for j in jobseekers], key, args)
         print(_line("GET jobseeker (baseline)", baseline, None))
         result = run_wrk(base, paths, key, args)
@@ -245,6 +250,7 @@ def main() -> None:
             "vacancies": counts["vacancy"],
             "jobseekers": counts["jobseeker"],
             "connections": args.connections,
+            "workers": args.workers,
             "duration_s": args.duration,
             "baseline_get_jobseeker": baseline,
             "recommendations": result,

@@ -77,24 +77,46 @@ def _open_engine(
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from api.auth import ensure_admin_key
     from api.main import create_app
     from karyab.service import Karyab
 
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1")
     settings = _settings(args)
-    engine = _open_engine(settings, demo=True)
+    engine = _open_engine(settings, demo=True)  # converts, trains and loads once, here
     assert isinstance(engine, Karyab)
+    counts = engine.counts()
+    logger.info(
+        "serving %d vacancies and %d jobseekers on http://%s:%d (docs at /docs) with %d worker(s)",
+        counts["vacancy"],
+        counts["jobseeker"],
+        args.host,
+        args.port,
+        args.workers,
+    )
+    if args.workers == 1:
+        try:
+            uvicorn.run(create_app(settings, engine=engine), host=args.host, port=args.port)
+        finally:
+            engine.close()
+        return 0
+    # Several processes: each opens the prepared store and models itself, and its index
+    # follows the others' writes through the store (Karyab.sync_indexes).
     try:
-        counts = engine.counts()
-        logger.info(
-            "serving %d vacancies and %d jobseekers on http://%s:%d (docs at /docs)",
-            counts["vacancy"],
-            counts["jobseeker"],
-            args.host,
-            args.port,
-        )
-        uvicorn.run(create_app(settings, engine=engine), host=args.host, port=args.port)
+        ensure_admin_key(engine)
     finally:
         engine.close()
+    os.environ.update(
+        {
+            "KARYAB_DATA_DIR": str(settings.data_dir),
+            "KARYAB_ENCODER": settings.encoder,
+            "KARYAB_LOAD_DEMO": "false",
+        }
+    )
+    uvicorn.run(
+        "api.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers
+    )
     return 0
 
 
@@ -552,6 +574,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--no-demo", action="store_true", help="do not load the demo data")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (default 1); each loads the models, and rate limits count "
+        "per process",
+    )
     _add_common(serve)
     serve.set_defaults(func=cmd_serve)
 

@@ -13,7 +13,8 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -49,6 +50,8 @@ logger = logging.getLogger(__name__)
 
 _INDEX_FILES: dict[Kind, str] = {"vacancy": "vacancies.faiss", "jobseeker": "jobseekers.faiss"}
 _STATE_FILE = "state.json"
+# Records written elsewhere that a sync applies one by one; beyond it, it re-reads them all.
+_SYNC_LIMIT = 50_000
 
 
 # Ids named in the audit entry of one write (its size is always kept).
@@ -169,6 +172,9 @@ class Karyab:
         self.occupation_coder = occupation_coder
         self.skills = skills
         self._lock = threading.RLock()
+        # The store generation the in-memory indexes are known to reflect; read before they
+        # load, so a write landing meanwhile is fetched again, never missed.
+        self._synced_to = store.generation()
         self.indexes: dict[Kind, VectorIndex] = {
             kind: self._load_or_rebuild(kind) for kind in ("vacancy", "jobseeker")
         }
@@ -192,6 +198,7 @@ class Karyab:
             self.matcher,
             live_vacancies=self.indexes["vacancy"].__contains__,
             guard=self._lock,
+            sync=self.sync_indexes,
             policy=SnapshotPolicy(settings.snapshot_depth, settings.snapshot_max_changes),
         )
 
@@ -253,8 +260,8 @@ class Karyab:
             return 0
         ids = [r.id for r in records]
         records, vectors = self._prepare(records, show_progress)
-        with self._lock:
-            # One symmetric vector serves as both the query and the searched-over form.
+        # One symmetric vector serves as both the query and the searched-over form.
+        with self._lock, self._own_write():
             self.store.upsert(kind, records, vectors, vectors, self.vectors_name)
             self.indexes[kind].upsert(ids, vectors, [r.attributes() for r in records])
         self._audit(actor, "upsert", kind, ids)
@@ -281,7 +288,7 @@ class Karyab:
         if len(set(source_ids)) != len(source_ids):
             raise InvalidRecordError("the same source id appears twice in one write")
         records, vectors = self._prepare(records, show_progress)
-        with self._lock:
+        with self._lock, self._own_write():
             stored = self.store.upsert_sourced(
                 kind, source_system, source_ids, records, vectors, vectors, self.vectors_name
             )
@@ -349,7 +356,7 @@ class Karyab:
         return tuple(s.id for s in found if s.source != "occupation")
 
     def delete(self, kind: Kind, ids: Sequence[str], *, actor: str = "system") -> int:
-        with self._lock:
+        with self._lock, self._own_write():
             removed = self.store.delete(kind, ids)
             self.indexes[kind].remove(ids)
         if removed:
@@ -391,12 +398,15 @@ class Karyab:
         jobseeker's snapshot (see :mod:`matching.snapshots`) where one holds."""
         if (filters is None or not filters.where("vacancy")) and self.settings.snapshots:
             return self.snapshots.recommend(jobseeker_id, k)
+        self.sync_indexes()
         with self._lock:
             return self.matcher.recommend_vacancies(jobseeker_id, k, filters)
 
     def batch_match(self, *, limit: int | None = None, show_progress: bool = False) -> BatchReport:
         """The nightly batch: snapshot every due jobseeker's vacancies (see
         :mod:`matching.batch`)."""
+
+        self.sync_indexes()
 
         def rank(jobseeker_id: str, k: int) -> list[Match]:
             with self._lock:
@@ -409,6 +419,7 @@ class Karyab:
     def shortlist(
         self, vacancy_id: str, k: int, filters: SearchFilters | None = None
     ) -> list[Match]:
+        self.sync_indexes()
         with self._lock:
             return self.matcher.shortlist_jobseekers(vacancy_id, k, filters)
 
@@ -427,6 +438,7 @@ class Karyab:
             )
         normalized = normalize(text)
         skill_ids = self.infer_skills(text)
+        self.sync_indexes()
         with self._lock:
             return self.matcher.match_text(normalized, kind, k, filters, skill_ids)
 
@@ -493,6 +505,47 @@ class Karyab:
             return dict(json.loads(path.read_text()))
         except (OSError, ValueError):
             return {}
+
+    # -- following the store ------------------------------------------------------------
+
+    @contextmanager
+    def _own_write(self) -> Iterator[None]:
+        """Around one store write that this engine also applies to its index (under the
+        lock): when nothing else wrote meanwhile, the indexes stay known to be in sync."""
+        before = self.store.generation()
+        yield
+        after = self.store.generation()
+        if before == self._synced_to and after == before + 1:
+            self._synced_to = after
+
+    def sync_indexes(self, generation: int | None = None) -> bool:
+        """Apply what other processes wrote to the store (other API workers, a bulk import)
+        to the in-memory indexes: the records written since the last sync are upserted, and
+        when the counts then differ the removed ones are dropped. Returns whether anything
+        was to do. Cheap when nothing changed: one small query, or none when the caller
+        passes the store ``generation`` it already read."""
+        if (self.store.generation() if generation is None else generation) == self._synced_to:
+            return False
+        with self._lock:
+            target = self.store.generation()  # before reading changes: none can be missed
+            if target == self._synced_to:
+                return False
+            for kind in ("vacancy", "jobseeker"):
+                self._catch_up(kind, self._synced_to)
+            logger.info("indexes synced from generation %d to %d", self._synced_to, target)
+            self._synced_to = target
+        return True
+
+    def _catch_up(self, kind: Kind, since: int) -> None:
+        index = self.indexes[kind]
+        changed = self.store.changed_records(kind, since, limit=_SYNC_LIMIT)
+        batches = self.store.iter_vectors(kind) if changed is None else [changed]
+        for records, vectors in batches:
+            if records:
+                index.upsert([r.id for r in records], vectors, [r.attributes() for r in records])
+        if len(index) != self.store.count(kind):
+            stored = {record_id for record_id, _ in self.store.record_seqs(kind)}
+            index.remove([i for i in index.ids() if i not in stored])
 
     def _load_or_rebuild(self, kind: Kind) -> VectorIndex:
         path = self.settings.index_dir / _INDEX_FILES[kind]

@@ -109,7 +109,9 @@ class SnapshotRecommender:
 
     ``live_vacancies`` says whether a vacancy is still searchable (the index's membership);
     ``ranker`` does the full search and the scoring of new vacancies, and is called under
-    ``guard`` (the engine's lock) since it reads the index.
+    ``guard`` (the engine's lock) since it reads the index; ``sync(generation)`` brings the
+    index up to the store first (another process may have written), and is skipped when
+    the snapshot answers alone.
     """
 
     def __init__(
@@ -118,9 +120,11 @@ class SnapshotRecommender:
         ranker: Ranker,
         live_vacancies: Callable[[str], bool],
         guard: Any,
+        sync: Callable[[int], object] | None = None,
         policy: SnapshotPolicy | None = None,
     ) -> None:
         self.store = store
+        self.sync = sync or (lambda generation: None)
         self.ranker = ranker
         self.live_vacancies = live_vacancies
         self.guard = guard
@@ -131,6 +135,7 @@ class SnapshotRecommender:
         """The best ``k`` vacancies (``k`` ≤ depth), from the snapshot where it still holds."""
         depth = self.policy.depth
         if k > depth:
+            self.sync(self.store.generation())
             with self.guard:
                 return self.ranker.recommend_vacancies(jobseeker_id, k)
         state = self.store.snapshot_state(jobseeker_id)
@@ -154,6 +159,7 @@ class SnapshotRecommender:
             matches = [match_from_dict(m) for m in snapshot.matches]
             self._decoded.put(version, matches)
             return matches[:k]
+        self.sync(generation)
         changed = self.store.changed_since("vacancy", snapshot.watermark, self.policy.max_changes)
         if changed is None:
             return self.refresh(jobseeker_id, profile_seq, generation)[:k]
@@ -184,6 +190,7 @@ class SnapshotRecommender:
             profile_seq = self.store.record_seq("jobseeker", jobseeker_id)
         if generation is None:
             generation = self.store.generation()
+        self.sync(generation)
         with self.guard:
             matches = self.ranker.recommend_vacancies(jobseeker_id, self.policy.depth)
         if profile_seq is not None:

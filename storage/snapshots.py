@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import numpy as np
 from sqlalchemy import BindParameter, Select, Table, Text, bindparam, func, select
 from sqlalchemy.engine import Connection
 
+from karyab.records import Jobseeker, Vacancy
 from storage.schema import RECORD_TABLES, meta
 from storage.schema import recommendation_snapshots as snapshots_table
 
@@ -167,6 +169,28 @@ class SnapshotStoreMixin:
             ids = [str(row[0]) for row in conn.execute(query)]
         return None if len(ids) > limit else ids
 
+    def changed_records(
+        self, kind: Kind, generation: int, limit: int
+    ) -> tuple[list[Vacancy | Jobseeker], np.ndarray] | None:
+        """The records of ``kind`` written after ``generation`` with their passage vectors
+        (what the index holds), or None when there are more than ``limit``."""
+        table = RECORD_TABLES[kind]
+        query = (
+            select(table.c.record, table.c.passage_vec)
+            .where(table.c.updated_seq > generation)
+            .order_by(table.c.updated_seq)
+            .limit(limit + 1)
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        if len(rows) > limit:
+            return None
+        records = [_decode(kind, row.record) for row in rows]
+        if not rows:
+            return records, np.zeros((0, 0), dtype=np.float32)
+        vectors = np.stack([np.frombuffer(row.passage_vec, dtype=np.float32) for row in rows])
+        return records, vectors
+
     def meta_value(self, key: str) -> str | None:
         with self._read() as conn:
             value = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
@@ -184,6 +208,11 @@ class SnapshotStoreMixin:
     def count_snapshots(self) -> int:
         with self._read() as conn:
             return int(conn.execute(select(func.count()).select_from(snapshots_table)).scalar_one())
+
+
+def _decode(kind: Kind, payload: str) -> Vacancy | Jobseeker:
+    data = json.loads(payload)
+    return Vacancy.from_dict(data) if kind == "vacancy" else Jobseeker.from_dict(data)
 
 
 @functools.cache

@@ -1,19 +1,24 @@
-"""The analyst page's figures: the same tables as ``karyab analytics report``, as JSON."""
+"""The analyst page's figures: the same tables and charts as ``karyab analytics report``,
+as JSON and PNG."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from matplotlib.figure import Figure
 from pydantic import BaseModel, Field
 
+from analytics import charts
 from analytics.engine import UnknownProvinceError
 from analytics.facts import Window
 from analytics.model import SkillReport
 from analytics.periods import PeriodError
+from analytics.report import TREND_LINES
 from api.auth import allow
 from api.deps import EngineDep
 from api.errors import error_response
@@ -33,7 +38,12 @@ FromMonth = Annotated[
 ToMonth = Annotated[
     str, Query(alias="to", min_length=6, max_length=10, description="last Jalali month")
 ]
+# The period the analyst page opens on: the demo market's two years.
+DEFAULT_FIRST, DEFAULT_LAST = "1402-01", "1403-12"
 Table = Literal["top_skills", "demand", "monthly", "trends", "emerging", "gaps"]
+Chart = Literal[
+    "top_skills", "demand_heatmap", "trends_rising", "trends_falling", "emerging", "gaps"
+]
 
 
 class ScopePublic(BaseModel):
@@ -89,8 +99,8 @@ def _report(
 @router.get("/summary", response_model=Summary)
 def summary(
     engine: EngineDep,
-    first: FromMonth = "1402-01",
-    last: ToMonth = "1403-12",
+    first: FromMonth = DEFAULT_FIRST,
+    last: ToMonth = DEFAULT_LAST,
     province: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> Any:
@@ -114,8 +124,8 @@ def summary(
 def table(
     table: Table,
     engine: EngineDep,
-    first: FromMonth = "1402-01",
-    last: ToMonth = "1403-12",
+    first: FromMonth = DEFAULT_FIRST,
+    last: ToMonth = DEFAULT_LAST,
     province: Annotated[str | None, Query(max_length=100)] = None,
     grain: Literal["month", "quarter"] | None = None,
     isco_level: Literal["major", "sub_major"] | None = None,
@@ -145,3 +155,54 @@ def table(
         total=len(frame),
         rows=_rows(frame.iloc[offset : offset + limit]),
     )
+
+
+def _trend_ids(trends: pd.DataFrame, direction: str) -> list[object]:
+    rows = trends[trends["direction"].astype(str) == direction] if "direction" in trends else trends
+    return list(rows["skill_id"].head(TREND_LINES)) if "skill_id" in rows else []
+
+
+def _chart_makers(report: SkillReport) -> dict[str, Callable[[], Figure]]:
+    """The report's charts by name, as the written report draws them."""
+    return {
+        "top_skills": lambda: charts.top_skills_chart(report.top_skills),
+        "demand_heatmap": lambda: charts.demand_heatmap(report.demand),
+        "trends_rising": lambda: charts.trend_chart(
+            report.monthly,
+            _trend_ids(report.trends, "rising"),
+            "روند ماهانهٔ مهارت‌های رو به رشد",
+        ),
+        "trends_falling": lambda: charts.trend_chart(
+            report.monthly,
+            _trend_ids(report.trends, "falling"),
+            "روند ماهانهٔ مهارت‌های رو به کاهش",
+        ),
+        "emerging": lambda: charts.emerging_chart(report.emerging),
+        "gaps": lambda: charts.gap_chart(report.gaps),
+    }
+
+
+@router.get(
+    "/charts/{name}",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}, "description": "the chart, 1200 px wide"}},
+)
+def chart(
+    name: Chart,
+    engine: EngineDep,
+    first: FromMonth = DEFAULT_FIRST,
+    last: ToMonth = DEFAULT_LAST,
+    province: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    """One chart of a period's report as PNG, Persian labels drawn right to left. A section
+    without data gives a chart that says so."""
+    report = _report(engine, first, last, province)
+    if isinstance(report, JSONResponse):
+        return report
+    # The chart functions draw on a bare Figure (no pyplot), which savefig renders with Agg.
+    figure = _chart_makers(report)[name]()
+    try:
+        png = charts.figure_png(figure)
+    finally:
+        figure.clear()  # nothing else holds the figure: this frees its artists now
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-cache"})

@@ -5,10 +5,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from api.auth import Caller, check_vacancy_owner, jobseeker_province
+from api.auth import (
+    Caller,
+    ForbiddenError,
+    canonical_province,
+    check_vacancy_owner,
+    jobseeker_province,
+)
 from api.deps import EngineDep
 from api.routing import Utf8Route
-from api.schemas import MatchPublic, MatchResponse, VacancyCreate, VacancyPublic
+from api.schemas import (
+    MatchPublic,
+    MatchResponse,
+    VacancyCreate,
+    VacancyList,
+    VacancyPublic,
+    VacancySummary,
+)
 from karyab.records import Education, Vacancy
 from matching.matcher import SearchFilters, UnknownRecordError
 
@@ -27,6 +40,28 @@ def create_vacancy(body: VacancyCreate, engine: EngineDep, caller: Caller) -> Va
     check_vacancy_owner(caller, record, record.id)
     engine.add_vacancies([record], actor=caller.name)
     return VacancyPublic.of(record)
+
+
+@router.get("", response_model=VacancyList)
+def list_vacancies(
+    engine: EngineDep,
+    caller: Caller,
+    province: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="part of the title")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+) -> VacancyList:
+    """Stored vacancies, the most recently written first, to pick one from. Any key may
+    list them (a vacancy is public), but an office key lists its own province's only."""
+    province = canonical_province(province)
+    if caller.role == "office":
+        if province not in (None, caller.province):
+            raise ForbiddenError(f"an office key lists the vacancies of {caller.province} only")
+        province = caller.province
+    records, total = engine.list_vacancies(
+        province=province, title_contains=q or None, limit=limit, offset=offset
+    )
+    return VacancyList(total=total, vacancies=[VacancySummary.of(r) for r in records])
 
 
 @router.get("/{vacancy_id}", response_model=VacancyPublic)
