@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from karyab.service import Karyab
 
 
-def get_engine(request: Request) -> Karyab:
+async def get_engine(request: Request) -> Karyab:
+    # async: a plain function would cost every request a hop to the thread pool
     engine: Karyab = request.app.state.engine
     return engine
 

@@ -78,7 +78,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.auth import ensure_admin_key
-    from api.main import create_app
+    from api.main import create_app, freeze_loaded_objects
     from karyab.service import Karyab
 
     if args.workers < 1:
@@ -96,6 +96,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.workers,
     )
     if args.workers == 1:
+        freeze_loaded_objects()
         try:
             uvicorn.run(create_app(settings, engine=engine), host=args.host, port=args.port)
         finally:
@@ -138,11 +139,24 @@ def cmd_batch_match(args: argparse.Namespace) -> int:
 
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    if args.engine == "ray":
+        import importlib.util
+
+        if importlib.util.find_spec("ray") is None:
+            raise UsageError("--engine ray needs Ray: pip install 'karyab[ray]'")
     settings = _settings(args)
     engine = _open_engine(settings, demo=False)
     assert isinstance(engine, Karyab)
     try:
-        report = engine.batch_match(limit=args.limit, show_progress=True)
+        report = engine.batch_match(
+            engine=args.engine,
+            address=args.address,
+            workers=args.workers,
+            limit=args.limit,
+            show_progress=True,
+        )
     finally:
         engine.close()
     print(
@@ -604,10 +618,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument(
         "--engine",
-        choices=["local"],
+        choices=["local", "ray"],
         default="local",
-        help="where the ranking runs: local (this process; the only engine so far)",
+        help="where the ranking runs: local (this process) or ray (actors on a Ray cluster; "
+        "needs the ray extra)",
     )
+    batch.add_argument(
+        "--address",
+        help="the Ray cluster to join (default: start a one-machine cluster for the run)",
+    )
+    batch.add_argument("--workers", type=int, default=2, help="Ray actors (default 2)")
     batch.add_argument("--limit", type=int, help="stop after this many jobseekers (a slice)")
     _add_common(batch)
     batch.set_defaults(func=cmd_batch_match)

@@ -28,7 +28,7 @@ from index.vector_index import VectorIndex
 from karyab.enrich import with_occupations, with_skills
 from karyab.records import Jobseeker, Match, Vacancy
 from karyab.settings import Settings
-from matching.batch import BatchReport, batch_match
+from matching.batch import BatchReport, batch_match, local_runner
 from matching.matcher import (
     Matcher,
     Reranking,
@@ -402,19 +402,40 @@ class Karyab:
         with self._lock:
             return self.matcher.recommend_vacancies(jobseeker_id, k, filters)
 
-    def batch_match(self, *, limit: int | None = None, show_progress: bool = False) -> BatchReport:
+    def cached_recommendations(
+        self, jobseeker_id: str, k: int, filters: SearchFilters | None = None
+    ) -> list[Match] | None:
+        """:meth:`recommendations` when a current snapshot answers from memory, else None
+        (then call :meth:`recommendations`): never searches, never waits for the lock."""
+        if (filters is not None and filters.where("vacancy")) or not self.settings.snapshots:
+            return None
+        return self.snapshots.cached(jobseeker_id, k)
+
+    def batch_match(
+        self,
+        *,
+        engine: Literal["local", "ray"] = "local",
+        address: str | None = None,
+        workers: int = 2,
+        limit: int | None = None,
+        show_progress: bool = False,
+    ) -> BatchReport:
         """The nightly batch: snapshot every due jobseeker's vacancies (see
-        :mod:`matching.batch`)."""
+        :mod:`matching.batch`), here or on Ray actors (:mod:`matching.batch_ray`)."""
+        depth = self.snapshots.policy.depth
+        if engine == "ray":
+            from matching.batch_ray import ray_runner
 
-        self.sync_indexes()
+            runner = ray_runner(self.settings.model_dump(), depth, address=address, workers=workers)
+        else:
+            self.sync_indexes()
 
-        def rank(jobseeker_id: str, k: int) -> list[Match]:
-            with self._lock:
-                return self.matcher.recommend_vacancies(jobseeker_id, k)
+            def rank(jobseeker_id: str, k: int) -> list[Match]:
+                with self._lock:
+                    return self.matcher.recommend_vacancies(jobseeker_id, k)
 
-        return batch_match(
-            self.store, rank, self.snapshots.policy, limit=limit, show_progress=show_progress
-        )
+            runner = local_runner(self.store, rank, depth)
+        return batch_match(self.store, runner, limit=limit, show_progress=show_progress)
 
     def shortlist(
         self, vacancy_id: str, k: int, filters: SearchFilters | None = None

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     # Requests a minute per API key (or per client address without one); 0 turns it off.
     rate_limit_per_minute: int = 1200
+    # Seconds a process trusts a key it has checked; a revocation made through another
+    # process applies here within this time (0 checks the store on every request).
+    api_key_cache_seconds: float = Field(default=5.0, ge=0, le=300)
     # Serve a jobseeker's unfiltered recommendations from a snapshot of the best
     # snapshot_depth vacancies (made by batch-match or the first request), patched with the
     # vacancies written since; more than snapshot_max_changes of those means a new search.

@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from karyab.records import Match
 from matching.matcher import UnknownRecordError
-from matching.snapshots import SnapshotPolicy, match_to_dict
+from matching.snapshots import match_to_dict
 from storage.snapshots import Snapshot, now
 
 logger = logging.getLogger(__name__)
@@ -63,21 +63,69 @@ def due(
     return out
 
 
+# A slice of the run: (jobseeker id, the profile's updated_seq when the run listed it).
+Chunk = list[tuple[str, int]]
+# Ranks chunks and saves their snapshots wherever it runs, calling back with each chunk's
+# size as it is done (for progress).
+ChunkRunner = Callable[[list[Chunk], Callable[[int], object]], None]
+
+
+def snapshot_chunk(
+    store: BatchStore, rank: Callable[[str, int], list[Match]], chunk: Chunk, depth: int
+) -> int:
+    """Rank one chunk and save its snapshots in one transaction; returns how many."""
+    # Read before ranking: a write that lands meanwhile makes the snapshots look older,
+    # never newer, than they are.
+    watermark = store.generation()
+    snapshots = []
+    for jobseeker_id, profile_seq in chunk:
+        try:
+            matches = rank(jobseeker_id, depth)
+        except UnknownRecordError:  # removed since the run listed it
+            continue
+        snapshots.append(
+            Snapshot(
+                jobseeker_id=jobseeker_id,
+                jobseeker_seq=profile_seq,
+                watermark=watermark,
+                depth=depth,
+                computed_at=now(),
+                matches=tuple(match_to_dict(m) for m in matches),
+            )
+        )
+    store.save_snapshots(snapshots)
+    return len(snapshots)
+
+
+def local_runner(
+    store: BatchStore, rank: Callable[[str, int], list[Match]], depth: int
+) -> ChunkRunner:
+    """Chunks ranked one after another in this process."""
+
+    def run(chunks: list[Chunk], done: Callable[[int], object]) -> None:
+        for chunk in chunks:
+            snapshot_chunk(store, rank, chunk, depth)
+            done(len(chunk))
+
+    return run
+
+
 def batch_match(
     store: BatchStore,
-    rank: Callable[[str, int], list[Match]],
-    policy: SnapshotPolicy,
+    runner: ChunkRunner,
     *,
     chunk_size: int = 200,
     limit: int | None = None,
     show_progress: bool = False,
 ) -> BatchReport:
-    """Snapshot the best ``policy.depth`` vacancies of every jobseeker that is due.
+    """Snapshot the best vacancies of every jobseeker that is due, chunk by chunk through
+    ``runner`` (:func:`local_runner`, or :func:`matching.batch_ray.ray_runner`).
 
-    ``rank(jobseeker_id, k)`` is the full search (the matcher's ``recommend_vacancies``).
     ``limit`` stops after that many jobseekers (a slice, for measuring), leaving the run
     resumable like a killed one.
     """
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
     started = time.perf_counter()
     marker = store.meta_value(RUN_MARKER)
     resumed = marker is not None
@@ -98,33 +146,20 @@ def batch_match(
         reference,
         ", resumed" if resumed else "",
     )
+    chunks = [
+        [(j, seqs[j]) for j in todo[start : start + chunk_size]]
+        for start in range(0, len(todo), chunk_size)
+    ]
     matched = 0
+
+    def done(size: int) -> None:
+        nonlocal matched
+        matched += size
+        bar.update(size)
+
     progress = tqdm(total=len(todo), desc="batch-match", unit="profile", disable=not show_progress)
     with progress as bar:
-        for start in range(0, len(todo), chunk_size):
-            chunk = todo[start : start + chunk_size]
-            # Read before ranking: a write that lands during the chunk makes it look older,
-            # never newer, than it is.
-            watermark = store.generation()
-            snapshots = []
-            for jobseeker_id in chunk:
-                try:
-                    matches = rank(jobseeker_id, policy.depth)
-                except UnknownRecordError:  # removed since the run listed it
-                    continue
-                snapshots.append(
-                    Snapshot(
-                        jobseeker_id=jobseeker_id,
-                        jobseeker_seq=seqs[jobseeker_id],
-                        watermark=watermark,
-                        depth=policy.depth,
-                        computed_at=now(),
-                        matches=tuple(match_to_dict(m) for m in matches),
-                    )
-                )
-            store.save_snapshots(snapshots)
-            matched += len(chunk)
-            bar.update(len(chunk))
+        runner(chunks, done)
     if limit is None or matched == len(profiles) - skipped:
         store.set_meta_value(RUN_MARKER, None)  # finished: the next run starts afresh
     return BatchReport(

@@ -131,6 +131,22 @@ class SnapshotRecommender:
         self.policy = policy or SnapshotPolicy()
         self._decoded = _Lru(self.policy.cache_size)
 
+    def cached(self, jobseeker_id: str, k: int) -> list[Match] | None:
+        """The answer when a current snapshot is decoded in memory (one small query, no
+        lock, no index), else None: cheap enough to run on the server's event loop."""
+        if k > self.policy.depth:
+            return None
+        state = self.store.snapshot_state(jobseeker_id)
+        if (
+            state.snapshot_seq is None
+            or state.snapshot_seq != state.profile_seq
+            or state.watermark != state.generation
+            or k > (state.depth or 0)
+        ):
+            return None
+        found = self._decoded.get((jobseeker_id, state.snapshot_seq, state.watermark))
+        return None if found is None else found[:k]
+
     def recommend(self, jobseeker_id: str, k: int) -> list[Match]:
         """The best ``k`` vacancies (``k`` ≤ depth), from the snapshot where it still holds."""
         depth = self.policy.depth
@@ -217,3 +233,5 @@ class SnapshotRecommender:
             self.store.save_snapshots([snapshot])
         except StoreError as error:  # a busy store costs the next request a search, no more
             logger.warning("could not keep the snapshot of %s: %s", jobseeker_id, error)
+            return
+        self._decoded.put((jobseeker_id, profile_seq, watermark), list(matches))

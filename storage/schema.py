@@ -291,7 +291,9 @@ def make_engine(url: str | URL) -> Engine:
     # Records are personal data: keep bound values out of error messages and logs.
     options: dict[str, Any] = {"hide_parameters": True, "json_serializer": _json_dumps}
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True, **options)
+        # Room for the API's 40 request threads: a checkout past the pool opens a connection
+        # and closes it after, which under load costs more than the query.
+        return create_engine(parsed, pool_pre_ping=True, pool_size=20, max_overflow=30, **options)
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or "mode=memory" in str(parsed)
     if in_memory:
@@ -299,6 +301,9 @@ def make_engine(url: str | URL) -> Engine:
         options["poolclass"] = StaticPool
     else:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # A SQLite connection is a file handle: keep one for each of the API's 40 request
+        # threads rather than open and close one per request under load.
+        options.update(pool_size=40, max_overflow=10)
     engine = create_engine(
         parsed, connect_args={"timeout": 30, "check_same_thread": False}, **options
     )

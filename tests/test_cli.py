@@ -42,6 +42,7 @@ def test_serve_takes_host_and_port() -> None:
         (["match", "حسابدار", "-k", "0"], "-k"),
         (["match", "@/no/such/file.txt"], "no such file"),
         (["batch-match", "--limit", "0"], "--limit"),
+        (["batch-match", "--engine", "ray", "--workers", "0"], "--workers"),
     ],
 )
 def test_bad_input_exits_2(

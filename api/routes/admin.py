@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
-from api.auth import allow, canonical_province
+from api.auth import KeyCache, allow, canonical_province, key_cache
 from api.deps import EngineDep
 from api.routing import Utf8Route
 from api.schemas import _Strict
@@ -92,8 +92,11 @@ def revoke_key(
     key_id: Annotated[int, Path(ge=1, le=2**53)],
     engine: EngineDep,
     caller: Annotated[ApiKey, Depends(allow("admin"))],
+    cache: Annotated[KeyCache, Depends(key_cache)],
 ) -> None:
-    if not engine.store.revoke_api_key(key_id, actor=caller.name):
+    revoked = engine.store.revoke_api_key(key_id, actor=caller.name)
+    cache.clear()  # this process stops accepting it at once
+    if not revoked:
         raise HTTPException(404, f"no live key with id {key_id}")
 
 

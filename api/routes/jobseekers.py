@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from fastapi.concurrency import run_in_threadpool
 
 from api.auth import Caller, ForbiddenError, canonical_province, check_jobseeker, require
 from api.deps import EngineDep
@@ -48,7 +49,7 @@ def get_jobseeker(jobseeker_id: IdPath, engine: EngineDep, caller: Caller) -> Jo
 
 
 @router.get("/{jobseeker_id}/recommendations", response_model=MatchResponse)
-def recommendations(
+async def recommendations(
     jobseeker_id: IdPath,
     engine: EngineDep,
     caller: Caller,
@@ -57,8 +58,16 @@ def recommendations(
     city: Annotated[str | None, Query(max_length=100)] = None,
 ) -> MatchResponse:
     """Vacancies for a stored jobseeker, best first, each with matched and missing skills."""
-    record = engine.get("jobseeker", jobseeker_id)
+    # Only an office's access depends on the record (its province); the others are decided
+    # by the key alone, and an unknown id is a 404 from the search itself.
+    record = None
+    if caller.role == "office":
+        record = await run_in_threadpool(engine.get, "jobseeker", jobseeker_id)
     check_jobseeker(caller, record if isinstance(record, Jobseeker) else None, jobseeker_id)
     filters = SearchFilters(province=province, city=city)
-    matches = engine.recommendations(jobseeker_id, k, filters)
+    # A snapshot in memory answers on the event loop; anything that may search (seconds
+    # under the lock) goes to the thread pool.
+    matches = engine.cached_recommendations(jobseeker_id, k, filters)
+    if matches is None:
+        matches = await run_in_threadpool(engine.recommendations, jobseeker_id, k, filters)
     return MatchResponse(results=[MatchPublic.of(m) for m in matches])

@@ -263,3 +263,14 @@ def test_deleting_a_jobseeker_deletes_its_snapshot(engine: Karyab) -> None:
     engine.recommendations("js-acc", 3)
     engine.delete("jobseeker", ["js-acc"])
     assert engine.store.snapshot("js-acc") is None
+
+
+def test_cached_answers_only_from_a_current_snapshot_in_memory(engine: Karyab) -> None:
+    assert engine.cached_recommendations("js-acc", 3) is None  # no snapshot yet
+    first = engine.recommendations("js-acc", 3)
+    assert engine.cached_recommendations("js-acc", 3) == first
+    assert engine.cached_recommendations("js-acc", 9) is None  # deeper than the snapshot
+    assert engine.cached_recommendations("js-acc", 3, SearchFilters(province="تهران")) is None
+    engine.add_vacancies([replace(VACANCIES[0], id="new", text="فوری " + VACANCIES[0].text)])
+    assert engine.cached_recommendations("js-acc", 3) is None  # the store moved on
+    assert engine.cached_recommendations("nobody", 3) is None
