@@ -9,9 +9,8 @@ import pytest
 
 from karyab.records import Jobseeker, Vacancy
 from karyab.service import Karyab
-from karyab.settings import Settings
 from matching.batch import RUN_MARKER
-from models.encoder import HashingEncoder
+from tests.matching.engines import hashing_engine
 
 pytest.importorskip("ray")
 
@@ -19,16 +18,7 @@ TITLES = ["حسابدار", "برنامه‌نویس پایتون", "رانند�
 
 
 def _engine(data_dir: Path) -> Karyab:
-    settings = Settings(
-        data_dir=data_dir,
-        encoder="hashing",
-        load_demo=False,
-        occupation_coder=False,
-        skills=False,
-        ranker=False,
-        snapshot_depth=5,
-    )
-    engine = Karyab.open(settings, HashingEncoder())
+    engine = hashing_engine(data_dir, snapshot_depth=5)
     engine.add_vacancies(
         [
             Vacancy(id=f"v{i}-{n}", title=t, text=f"{t} {'با سابقه ' * n}", province="تهران")

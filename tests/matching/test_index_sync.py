@@ -10,33 +10,20 @@ import pytest
 
 from karyab.records import Jobseeker, Vacancy
 from karyab.service import Karyab
-from karyab.settings import Settings
 from matching.matcher import SearchFilters
-from models.encoder import HashingEncoder
-
-
-def _open(data_dir: Path) -> Karyab:
-    settings = Settings(
-        data_dir=data_dir,
-        encoder="hashing",
-        load_demo=False,
-        occupation_coder=False,
-        skills=False,
-        ranker=False,
-    )
-    return Karyab.open(settings, HashingEncoder())
+from tests.matching.engines import hashing_engine
 
 
 @pytest.fixture
 def pair(tmp_path: Path) -> Iterator[tuple[Karyab, Karyab]]:
-    first = _open(tmp_path)
+    first = hashing_engine(tmp_path)
     first.add_vacancies(
         [Vacancy(id="acc", title="حسابدار", text="حسابداری با سپیدار", province="فارس")]
     )
     first.add_jobseekers(
         [Jobseeker(id="js", title="راننده", text="راننده کامیون پایه یک", province="فارس")]
     )
-    second = _open(tmp_path)
+    second = hashing_engine(tmp_path)
     yield first, second
     second.close()
     first.close()

@@ -12,11 +12,10 @@ import pytest
 
 from karyab.records import Jobseeker, Match, Vacancy
 from karyab.service import Karyab
-from karyab.settings import Settings
 from matching.batch import RUN_MARKER, due
 from matching.matcher import SearchFilters
 from matching.snapshots import match_from_dict, match_to_dict, merge
-from models.encoder import HashingEncoder
+from tests.matching.engines import hashing_engine
 
 TEXTS = [
     ("حسابدار", "حسابداری با سپیدار و اکسل، تهیه صورت‌های مالی و اظهارنامه مالیاتی"),
@@ -38,22 +37,9 @@ SEEKERS = [
 ]
 
 
-def _open(data_dir: Path, **overrides: object) -> Karyab:
-    settings = Settings(
-        data_dir=data_dir,
-        encoder="hashing",
-        load_demo=False,
-        occupation_coder=False,
-        skills=False,
-        ranker=False,
-        **overrides,  # type: ignore[arg-type]
-    )
-    return Karyab.open(settings, HashingEncoder())
-
-
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Karyab]:
-    engine = _open(tmp_path, snapshot_depth=8)
+    engine = hashing_engine(tmp_path, snapshot_depth=8)
     engine.add_vacancies(VACANCIES)
     engine.add_jobseekers(SEEKERS)
     yield engine
@@ -134,7 +120,7 @@ def test_a_changed_profile_is_searched_again(engine: Karyab, no_search: list[str
 
 
 def test_too_many_changes_mean_a_new_search(tmp_path: Path) -> None:
-    engine = _open(tmp_path, snapshot_depth=8, snapshot_max_changes=1)
+    engine = hashing_engine(tmp_path, snapshot_depth=8, snapshot_max_changes=1)
     try:
         engine.add_vacancies(VACANCIES)
         engine.add_jobseekers(SEEKERS)
@@ -164,7 +150,7 @@ def test_unknown_jobseeker_is_still_an_error(engine: Karyab) -> None:
 
 
 def test_turned_off_every_request_searches(tmp_path: Path) -> None:
-    engine = _open(tmp_path, snapshots=False)
+    engine = hashing_engine(tmp_path, snapshots=False)
     try:
         engine.add_vacancies(VACANCIES)
         engine.add_jobseekers(SEEKERS)
@@ -251,7 +237,7 @@ def test_batch_match_snapshots_everyone_and_resumes_a_cut_run(
 
 
 def test_batch_match_on_an_empty_store(tmp_path: Path) -> None:
-    engine = _open(tmp_path)
+    engine = hashing_engine(tmp_path)
     try:
         report = engine.batch_match()
         assert (report.jobseekers, report.matched) == (0, 0)
