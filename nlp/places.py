@@ -4,7 +4,7 @@ The lists live in ``data/cities_fa.txt`` and ``data/provinces_fa.txt`` (one Pers
 line). Names are normalised with :func:`nlp.normalize.normalize`, and lookups ignore spaces
 and ZWNJs, so ``خرم آباد``, ``خرم‌آباد`` and ``خرمآباد`` are one key. A leading ``شهر``
 or ``استان`` is accepted (``استان فارس``, ``شهر ری``). A name that is both a city and a
-province (``تهران``, ``قم``, ``کرمان``) is reported as a city.
+province (``تهران``, ``قم``, ``کرمان``) is reported as a city, unless ``استان`` precedes it.
 """
 
 from __future__ import annotations
@@ -72,8 +72,16 @@ def find_place(text: str) -> Place | None:
         return place
     for prefix in _PREFIXES:
         if text.startswith(prefix):
-            return table.get(_key(text[len(prefix) :]))
+            rest = _key(text[len(prefix) :])
+            if prefix == "استان ":  # «استان تهران» is the province, whatever the city is
+                return _provinces_by_key().get(rest) or table.get(rest)
+            return table.get(rest)
     return None
+
+
+@cache
+def _provinces_by_key() -> dict[str, Place]:
+    return {_key(name): Place("province", name) for name in provinces()}
 
 
 @cache

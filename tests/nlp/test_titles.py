@@ -137,6 +137,10 @@ PLACES = [
     ("شهر ری", Place("city", "شهر ری")),
     ("فارس", Place("province", "فارس")),
     ("استان سیستان و بلوچستان", Place("province", "سیستان و بلوچستان")),
+    # A name that is a city and a province: «استان» says which.
+    ("استان تهران", Place("province", "تهران")),
+    ("استان اصفهان", Place("province", "اصفهان")),
+    ("شهر قم", Place("city", "قم")),
     ("ونک", None),
     ("", None),
 ]
