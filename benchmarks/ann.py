@@ -8,7 +8,7 @@ serialised index), recall@10 against exact search, and single-threaded single-qu
 latency; the search parameter (efSearch, nprobe) is the smallest that reaches recall@10 ≥
 0.95 on a separate set of tuning queries, where one does.
 
-    python benchmarks/ann.py --n 1000000 --json ann.json
+    python benchmarks/ann.py --n 1000000 --json ann.json [--only ivf_sq8,hnsw32_flat]
 """
 
 from __future__ import annotations
@@ -87,6 +87,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--only", help="comma-separated index names to run (default: all)")
     args = parser.parse_args()
 
     rng = np.random.default_rng(7)
@@ -137,6 +138,8 @@ def main() -> None:
     }
     results: dict[str, dict[str, float]] = {}
     for name, (make, parameter, values) in builders.items():
+        if args.only and name not in args.only.split(","):
+            continue
         faiss.omp_set_num_threads(2)
         started = time.perf_counter()
         index = make()
