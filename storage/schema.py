@@ -40,6 +40,8 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.types import TypeDecorator
 
+from karyab.records import Jobseeker, Vacancy
+
 Kind = Literal["vacancy", "jobseeker"]
 # The analytics columns ``SqlStore.read_postings`` returns, in order.
 POSTING_COLUMNS = ("posting", "month", "province", "isco_code", "skills", "phrases")
@@ -246,6 +248,13 @@ recommendation_snapshots = Table(
     Column("computed_at", UtcDateTime, nullable=False),
     Column("matches", Text, nullable=False),  # JSON list of ranked matches
 )
+
+
+def decode_record(kind: str, payload: str) -> Vacancy | Jobseeker:
+    """A record table's ``record`` column back as the record."""
+    data = json.loads(payload)
+    return Vacancy.from_dict(data) if kind == "vacancy" else Jobseeker.from_dict(data)
+
 
 RECORD_TABLES: dict[str, Table] = {"vacancy": vacancies, "jobseeker": jobseekers}
 

@@ -20,7 +20,7 @@ from sqlalchemy import BindParameter, Select, Table, Text, bindparam, func, sele
 from sqlalchemy.engine import Connection
 
 from karyab.records import Jobseeker, Vacancy
-from storage.schema import RECORD_TABLES, meta
+from storage.schema import RECORD_TABLES, decode_record, meta
 from storage.schema import recommendation_snapshots as snapshots_table
 
 Kind = Literal["vacancy", "jobseeker"]
@@ -185,7 +185,7 @@ class SnapshotStoreMixin:
             rows = conn.execute(query).all()
         if len(rows) > limit:
             return None
-        records = [_decode(kind, row.record) for row in rows]
+        records = [decode_record(kind, row.record) for row in rows]
         if not rows:
             return records, np.zeros((0, 0), dtype=np.float32)
         vectors = np.stack([np.frombuffer(row.passage_vec, dtype=np.float32) for row in rows])
@@ -208,11 +208,6 @@ class SnapshotStoreMixin:
     def count_snapshots(self) -> int:
         with self._read() as conn:
             return int(conn.execute(select(func.count()).select_from(snapshots_table)).scalar_one())
-
-
-def _decode(kind: Kind, payload: str) -> Vacancy | Jobseeker:
-    data = json.loads(payload)
-    return Vacancy.from_dict(data) if kind == "vacancy" else Jobseeker.from_dict(data)
 
 
 @functools.cache

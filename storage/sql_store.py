@@ -47,6 +47,7 @@ from storage.schema import (
     application_events,
     applications,
     audit_log,
+    decode_record,
     for_writes,
     make_engine,
     meta,
@@ -160,11 +161,6 @@ def _record_json(record: Vacancy | Jobseeker) -> str:
     is a str, int, None, tuple of str or an Education (a str enum, written as its value);
     ``asdict``'s deep copy was half the time of a bulk upsert."""
     return json.dumps({f.name: getattr(record, f.name) for f in fields(record)}, ensure_ascii=False)
-
-
-def _decode(kind: Kind, payload: str) -> Vacancy | Jobseeker:
-    data = json.loads(payload)
-    return Vacancy.from_dict(data) if kind == "vacancy" else Jobseeker.from_dict(data)
 
 
 def _vector_bytes(vector: object) -> bytes:
@@ -291,7 +287,7 @@ class SqlStore(SnapshotStoreMixin):
                     )
                     .where(postings_table.c.id.is_(None))
                 )
-                records = [_decode(kind, row[0]) for row in conn.execute(missing)]
+                records = [decode_record(kind, row[0]) for row in conn.execute(missing)]
                 if records:
                     logger.info(
                         "adding analytics facts for %d stored %s records", len(records), kind
@@ -541,7 +537,7 @@ class SqlStore(SnapshotStoreMixin):
         table = RECORD_TABLES[kind]
         with self._read() as conn:
             payload = conn.execute(select(table.c.record).where(table.c.id == record_id)).scalar()
-        return None if payload is None else _decode(kind, payload)
+        return None if payload is None else decode_record(kind, payload)
 
     def get_many(self, kind: Kind, ids: Iterable[str]) -> dict[str, Vacancy | Jobseeker]:
         """The stored records among ``ids``, by id (one query per thousand ids)."""
@@ -551,7 +547,9 @@ class SqlStore(SnapshotStoreMixin):
         with self._read() as conn:
             for chunk in _chunks(wanted):
                 query = select(table.c.id, table.c.record).where(table.c.id.in_(chunk))
-                found.update((str(i), _decode(kind, payload)) for i, payload in conn.execute(query))
+                found.update(
+                    (str(i), decode_record(kind, payload)) for i, payload in conn.execute(query)
+                )
         return found
 
     def source_ids(self, kind: Kind, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -614,7 +612,7 @@ class SqlStore(SnapshotStoreMixin):
                 rows = conn.execute(query).all()
             if not rows:
                 return
-            records = [_decode(kind, row.record) for row in rows]
+            records = [decode_record(kind, row.record) for row in rows]
             vectors = np.stack([np.frombuffer(row.passage_vec, dtype=np.float32) for row in rows])
             last = rows[-1].id
             yield records, vectors
@@ -1010,7 +1008,7 @@ class SqlStore(SnapshotStoreMixin):
         with self._read() as conn:
             count = int(conn.execute(total).scalar_one())
             payloads = conn.execute(page).scalars().all()
-        records = [_decode("vacancy", payload) for payload in payloads]
+        records = [decode_record("vacancy", payload) for payload in payloads]
         return [record for record in records if isinstance(record, Vacancy)], count
 
 
