@@ -78,17 +78,17 @@ class _Lru:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[str, int, int | None], list[Match]] = OrderedDict()
+        self._items: OrderedDict[tuple[str, int | None, int | None], list[Match]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, int, int | None]) -> list[Match] | None:
+    def get(self, key: tuple[str, int | None, int | None]) -> list[Match] | None:
         with self._lock:
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
             return value
 
-    def put(self, key: tuple[str, int, int | None], value: list[Match]) -> None:
+    def put(self, key: tuple[str, int | None, int | None], value: list[Match]) -> None:
         if self.size <= 0:
             return
         with self._lock:
@@ -96,6 +96,15 @@ class _Lru:
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+
+def _holds(state: SnapshotState, k: int) -> bool:
+    """A snapshot exists for the profile as it is now and vouches for ``k`` positions."""
+    return (
+        state.snapshot_seq is not None
+        and state.snapshot_seq == state.profile_seq
+        and k <= (state.depth or 0)
+    )
 
 
 def merge(kept: list[Match], fresh: list[Match], depth: int) -> list[Match]:
@@ -136,38 +145,29 @@ class SnapshotRecommender:
         lock, no index), else None: cheap enough to run on the server's event loop."""
         if k > self.policy.depth:
             return None
-        state = self.store.snapshot_state(jobseeker_id)
-        if (
-            state.snapshot_seq is None
-            or state.snapshot_seq != state.profile_seq
-            or state.watermark != state.generation
-            or k > (state.depth or 0)
-        ):
+        return self._in_memory(jobseeker_id, self.store.snapshot_state(jobseeker_id), k)
+
+    def _in_memory(self, jobseeker_id: str, state: SnapshotState, k: int) -> list[Match] | None:
+        if not _holds(state, k) or state.watermark != state.generation:
             return None
         found = self._decoded.get((jobseeker_id, state.snapshot_seq, state.watermark))
         return None if found is None else found[:k]
 
     def recommend(self, jobseeker_id: str, k: int) -> list[Match]:
         """The best ``k`` vacancies (``k`` ≤ depth), from the snapshot where it still holds."""
-        depth = self.policy.depth
-        if k > depth:
+        if k > self.policy.depth:
             self.sync(self.store.generation())
             with self.guard:
                 return self.ranker.recommend_vacancies(jobseeker_id, k)
         state = self.store.snapshot_state(jobseeker_id)
         profile_seq, generation = state.profile_seq, state.generation
-        if (
-            state.snapshot_seq is None
-            or profile_seq is None
-            or state.snapshot_seq != profile_seq
-            or k > (state.depth or 0)  # it vouches for fewer positions than asked
-        ):
+        if not _holds(state, k):
             return self.refresh(jobseeker_id, profile_seq, generation)[:k]
-        version = (jobseeker_id, state.snapshot_seq, state.watermark)
-        if state.watermark == generation:
-            cached = self._decoded.get(version)
-            if cached is not None:
-                return cached[:k]
+        found = self._in_memory(jobseeker_id, state, k)
+        if found is not None:
+            return found
+        assert profile_seq is not None  # _holds checked it
+        version = (jobseeker_id, profile_seq, state.watermark)
         snapshot = self.store.snapshot(jobseeker_id)
         if snapshot is None or (snapshot.jobseeker_seq, snapshot.watermark) != version[1:]:
             return self.refresh(jobseeker_id, profile_seq, generation)[:k]  # raced a writer
