@@ -214,6 +214,8 @@ class Health(BaseModel):
     encoder: str
     vacancies: int
     jobseekers: int
+    # "exact" or "ivf_sq8" per side (see index.vector_index).
+    search: dict[str, str] = Field(default_factory=dict)
 
 
 class ErrorBody(BaseModel):

@@ -12,7 +12,9 @@ An item that lacks the attribute (or holds ``None`` for it) fails the condition,
 does an item whose value is a string when the condition is a numeric range.
 
 Equality and membership are answered from inverted lists (value -> internal ids), so their
-cost grows with the number of matching items rather than with the size of the index.
+cost grows with the number of matching items rather than with the size of the index; each
+list is also kept as a numpy array, made on first use and dropped when the list changes, so
+that a filter matching half a million items costs array operations, not Python loops.
 Ranges scan a numpy column of the attribute's numeric values, built on first use and
 rebuilt after that attribute changes.
 """
@@ -163,6 +165,8 @@ class AttributeTable:
         self._postings: dict[str, dict[Scalar, set[int]]] = {}
         # name -> (internal ids, numeric values), built lazily for range filters.
         self._columns: dict[str, tuple[_IdArray, npt.NDArray[np.float64]]] = {}
+        # (name, value) -> the posting as an array, built lazily for membership filters.
+        self._arrays: dict[tuple[str, Scalar], _IdArray] = {}
 
     def put(self, internal_id: int, attributes: Mapping[str, AttributeValue]) -> None:
         """Replace the attributes of ``internal_id`` (already validated)."""
@@ -176,6 +180,7 @@ class AttributeTable:
                 continue
             self._postings.setdefault(key, {}).setdefault(value, set()).add(internal_id)
             self._columns.pop(key, None)
+            self._arrays.pop((key, value), None)
 
     def delete(self, internal_id: int) -> None:
         """Forget the attributes of ``internal_id``; a no-op if it has none."""
@@ -188,6 +193,7 @@ class AttributeTable:
             by_value = self._postings[key]
             holders = by_value[value]
             holders.discard(internal_id)
+            self._arrays.pop((key, value), None)
             if not holders:
                 del by_value[value]
                 if not by_value:
@@ -206,37 +212,48 @@ class AttributeTable:
         memberships = [c for c in conditions if isinstance(c, Membership)]
         ranges = [c for c in conditions if isinstance(c, NumericRange)]
         candidates = self._intersect_memberships(memberships)
-        if candidates is not None and not candidates:
-            return np.empty(0, dtype=np.int64)
+        if candidates is not None and not candidates.size:
+            return candidates
         if not ranges:
             assert candidates is not None
-            return np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+            return candidates
         return self._apply_ranges(candidates, ranges)
 
-    def _intersect_memberships(self, memberships: list[Membership]) -> set[int] | None:
+    def _intersect_memberships(self, memberships: list[Membership]) -> _IdArray | None:
         if not memberships:
             return None
-        matched = [self._members(condition) for condition in memberships]
-        matched.sort(key=len)
-        result: set[int] = set(matched[0])
+        matched = sorted((self._members(condition) for condition in memberships), key=len)
+        result = matched[0]
         for other in matched[1:]:
-            if not result:
+            if not result.size:
                 break
-            result &= other
+            result = result[np.isin(result, other)]
         return result
 
-    def _members(self, condition: Membership) -> set[int]:
+    def _members(self, condition: Membership) -> _IdArray:
+        """Holders of any of the values (disjoint lists: an item holds one value a key)."""
         by_value = self._postings.get(condition.key, {})
-        holders = [by_value[v] for v in condition.values if v in by_value]
-        if len(holders) == 1:
-            return holders[0]  # shared posting list: callers must copy before mutating
-        return set().union(*holders)
+        arrays = [self._array(condition.key, v) for v in condition.values if v in by_value]
+        if not arrays:
+            return np.empty(0, dtype=np.int64)
+        return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
-    def _apply_ranges(self, candidates: set[int] | None, ranges: list[NumericRange]) -> _IdArray:
+    def _array(self, key: str, value: Scalar) -> _IdArray:
+        array = self._arrays.get((key, value))
+        if array is None:
+            holders = self._postings[key][value]
+            array = np.fromiter(holders, dtype=np.int64, count=len(holders))
+            array.setflags(write=False)  # shared with every caller
+            self._arrays[(key, value)] = array
+        return array
+
+    def _apply_ranges(self, candidates: _IdArray | None, ranges: list[NumericRange]) -> _IdArray:
         if candidates is not None and len(candidates) * _ROW_CHECK_RATIO <= len(self._rows):
             # Few candidates: check their rows directly instead of scanning whole columns.
             kept = [
-                i for i in candidates if all(r.accepts(self._rows[i].get(r.key)) for r in ranges)
+                i
+                for i in candidates.tolist()
+                if all(r.accepts(self._rows[i].get(r.key)) for r in ranges)
             ]
             return np.asarray(kept, dtype=np.int64)
         selected: _IdArray | None = None
@@ -248,8 +265,7 @@ class AttributeTable:
                 return selected
         assert selected is not None
         if candidates is not None:
-            wanted = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
-            selected = np.intersect1d(selected, wanted)
+            selected = np.intersect1d(selected, candidates)
         return selected
 
     def _column(self, key: str) -> tuple[_IdArray, npt.NDArray[np.float64]]:

@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
@@ -24,11 +24,12 @@ from tqdm.auto import tqdm
 from analytics.engine import SkillAnalytics
 from analytics.labels import Labels
 from index.errors import VectorIndexError
-from index.vector_index import VectorIndex
+from index.vector_index import IndexPolicy, VectorIndex
 from karyab.enrich import with_occupations, with_skills
 from karyab.records import Jobseeker, Match, Vacancy
 from karyab.settings import Settings
 from matching.batch import BatchReport, batch_match, local_runner
+from matching.batch_rank import BlockRanker, VacancyPool
 from matching.matcher import (
     Matcher,
     Reranking,
@@ -428,13 +429,12 @@ class Karyab:
 
             runner = ray_runner(self.settings.model_dump(), depth, address=address, workers=workers)
         else:
-            self.sync_indexes()
 
-            def rank(jobseeker_id: str, k: int) -> list[Match]:
-                with self._lock:
-                    return self.matcher.recommend_vacancies(jobseeker_id, k)
+            def make_ranker() -> BlockRanker:
+                pool = VacancyPool.load(self.store, self.matcher, show_progress=show_progress)
+                return BlockRanker(self.matcher, pool)
 
-            runner = local_runner(self.store, rank, depth)
+            runner = local_runner(self.store, make_ranker, depth)
         return batch_match(self.store, runner, limit=limit, show_progress=show_progress)
 
     def shortlist(
@@ -578,12 +578,30 @@ class Karyab:
         )
         if fresh and path.exists():
             try:
-                index = VectorIndex.load(path)
+                index = VectorIndex.load(
+                    path,
+                    policy=self._index_policy(),
+                    mmap=self.settings.index_mmap,
+                    exact_vectors=self._stored_vectors(kind),
+                )
                 if index.dim == self.encoder.dim and len(index) == self.store.count(kind):
                     return index
             except VectorIndexError as error:
                 logger.warning("index %s cannot be used (%s); rebuilding", path, error)
         return self._rebuild(kind)
+
+    def _index_policy(self) -> IndexPolicy:
+        return IndexPolicy(
+            exact_limit=self.settings.index_exact_limit, nprobe=self.settings.index_nprobe
+        )
+
+    def _stored_vectors(self, kind: Kind) -> Callable[[list[str]], dict[str, np.ndarray]]:
+        """The store's vectors, for an index training its IVF lists again."""
+
+        def fetch(ids: list[str]) -> dict[str, np.ndarray]:
+            return self.store.get_vectors(kind, ids, "passage")
+
+        return fetch
 
     def _rebuild(self, kind: Kind) -> VectorIndex:
         stored_encoders = self.store.encoders(kind)
@@ -592,7 +610,9 @@ class Karyab:
                 f"the store holds {kind} vectors from {sorted(stored_encoders)}, not "
                 f"{self.vectors_name}; point KARYAB_DATA_DIR at another folder or clear this one"
             )
-        index = VectorIndex(self.encoder.dim)
+        index = VectorIndex(
+            self.encoder.dim, self._index_policy(), exact_vectors=self._stored_vectors(kind)
+        )
         total = self.store.count(kind)
         if total:
             logger.info("rebuilding the %s index from %d stored vectors", kind, total)

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     snapshots: bool = True
     snapshot_depth: int = Field(default=50, ge=1, le=200)
     snapshot_max_changes: int = Field(default=2_000, ge=0)
+    # Vector search is exact up to index_exact_limit records of a side, IVF-SQ8 beyond it
+    # (see index.vector_index), scanning index_nprobe lists per unfiltered query. Saved
+    # indexes are memory-mapped on load (workers share the pages) unless index_mmap is off.
+    index_exact_limit: int = Field(default=100_000, ge=1)
+    index_nprobe: int = Field(default=64, ge=1)
+    index_mmap: bool = True
     load_demo: bool = True
     # Train/load the ISCO occupation coder at start (codes records on write, serves the API).
     occupation_coder: bool = True

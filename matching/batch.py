@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+import numpy as np
 from tqdm import tqdm
 
-from karyab.records import Match
-from matching.matcher import UnknownRecordError
+from karyab.records import Jobseeker, Vacancy
+from matching.batch_rank import BlockRanker
 from matching.snapshots import match_to_dict
 from storage.snapshots import Snapshot, now
 
@@ -34,6 +35,12 @@ class BatchStore(Protocol):
     def save_snapshots(self, snapshots: list[Snapshot]) -> None: ...
     def meta_value(self, key: str) -> str | None: ...
     def set_meta_value(self, key: str, value: str | None) -> None: ...
+    def get_many(
+        self, kind: Literal["vacancy", "jobseeker"], ids: Iterable[str]
+    ) -> dict[str, Vacancy | Jobseeker]: ...
+    def get_vectors(
+        self, kind: Literal["vacancy", "jobseeker"], ids: Iterable[str], which: Literal["query"]
+    ) -> dict[str, np.ndarray]: ...
 
 
 @dataclass(frozen=True)
@@ -70,41 +77,51 @@ Chunk = list[tuple[str, int]]
 ChunkRunner = Callable[[list[Chunk], Callable[[int], object]], None]
 
 
-def snapshot_chunk(
-    store: BatchStore, rank: Callable[[str, int], list[Match]], chunk: Chunk, depth: int
-) -> int:
-    """Rank one chunk and save its snapshots in one transaction; returns how many."""
-    # Read before ranking: a write that lands meanwhile makes the snapshots look older,
-    # never newer, than they are.
-    watermark = store.generation()
-    snapshots = []
-    for jobseeker_id, profile_seq in chunk:
-        try:
-            matches = rank(jobseeker_id, depth)
-        except UnknownRecordError:  # removed since the run listed it
-            continue
-        snapshots.append(
-            Snapshot(
-                jobseeker_id=jobseeker_id,
-                jobseeker_seq=profile_seq,
-                watermark=watermark,
-                depth=depth,
-                computed_at=now(),
-                matches=tuple(match_to_dict(m) for m in matches),
-            )
+def snapshot_chunk(store: BatchStore, ranker: BlockRanker, chunk: Chunk, depth: int) -> int:
+    """Rank one chunk as a block and save its snapshots in one transaction; returns how
+    many. The snapshots are as new as the ranker's vacancy pool: a vacancy written since is
+    patched in when the snapshot is served."""
+    ids = [jobseeker_id for jobseeker_id, _ in chunk]
+    stored = store.get_many("jobseeker", ids)
+    vectors = store.get_vectors("jobseeker", ids, "query")
+    # A jobseeker removed since the run listed it is skipped.
+    present = [
+        (j, seq) for j, seq in chunk if isinstance(stored.get(j), Jobseeker) and j in vectors
+    ]
+    if not present:
+        return 0
+    seekers = [stored[j] for j, _ in present]
+    ranked = ranker.rank(
+        seekers,  # type: ignore[arg-type]
+        np.stack([vectors[j] for j, _ in present]),
+        depth,
+    )
+    snapshots = [
+        Snapshot(
+            jobseeker_id=jobseeker_id,
+            jobseeker_seq=profile_seq,
+            watermark=ranker.pool.generation,
+            depth=depth,
+            computed_at=now(),
+            matches=tuple(match_to_dict(m) for m in matches),
         )
+        for (jobseeker_id, profile_seq), matches in zip(present, ranked, strict=True)
+    ]
     store.save_snapshots(snapshots)
     return len(snapshots)
 
 
 def local_runner(
-    store: BatchStore, rank: Callable[[str, int], list[Match]], depth: int
+    store: BatchStore, make_ranker: Callable[[], BlockRanker], depth: int
 ) -> ChunkRunner:
-    """Chunks ranked one after another in this process."""
+    """Chunks ranked one after another in this process; the ranker (and its vacancy pool)
+    is made only when there is work."""
 
     def run(chunks: list[Chunk], done: Callable[[int], object]) -> None:
+        ranker: BlockRanker | None = None
         for chunk in chunks:
-            snapshot_chunk(store, rank, chunk, depth)
+            ranker = ranker or make_ranker()
+            snapshot_chunk(store, ranker, chunk, depth)
             done(len(chunk))
 
     return run
@@ -114,7 +131,7 @@ def batch_match(
     store: BatchStore,
     runner: ChunkRunner,
     *,
-    chunk_size: int = 200,
+    chunk_size: int = 500,
     limit: int | None = None,
     show_progress: bool = False,
 ) -> BatchReport:

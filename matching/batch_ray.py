@@ -14,8 +14,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from karyab.records import Match
 from matching.batch import Chunk, ChunkRunner, snapshot_chunk
+from matching.batch_rank import BlockRanker, VacancyPool
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,8 @@ IN_FLIGHT = 2  # chunks queued per actor, so none waits between chunks
 
 
 class ChunkRanker:
-    """A Ray actor's state: one engine, opened once, ranking chunk after chunk."""
+    """A Ray actor's state: one engine and one vacancy pool, loaded once, ranking chunk
+    after chunk."""
 
     def __init__(self, settings: dict[str, Any], depth: int) -> None:
         from karyab.service import Karyab
@@ -31,13 +32,13 @@ class ChunkRanker:
 
         self.engine = Karyab.open(Settings(**settings))
         self.depth = depth
+        self.ranker: BlockRanker | None = None
 
     def run(self, chunk: Chunk) -> int:
-        self.engine.sync_indexes()  # the store may have moved since this actor opened it
-        return snapshot_chunk(self.engine.store, self._rank, chunk, self.depth)
-
-    def _rank(self, jobseeker_id: str, k: int) -> list[Match]:
-        return self.engine.matcher.recommend_vacancies(jobseeker_id, k)
+        if self.ranker is None:
+            matcher = self.engine.matcher
+            self.ranker = BlockRanker(matcher, VacancyPool.load(self.engine.store, matcher))
+        return snapshot_chunk(self.engine.store, self.ranker, chunk, self.depth)
 
 
 def ray_runner(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nlp.normalize import normalize
 
@@ -12,14 +13,21 @@ _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _SEPARATORS = re.compile(r"[\s\u200c]+")
 
 
+@lru_cache(maxsize=65_536)
 def skill_key(skill: str) -> str:
-    """Comparison key of a skill label: normalised, lower case, ZWNJ and spaces unified."""
+    """Comparison key of a skill label: normalised, lower case, ZWNJ and spaces unified.
+    Memoised: the same few thousand labels are compared for every pair of a night's batch."""
     return _SEPARATORS.sub(" ", normalize(skill).lower()).strip()
 
 
 def text_key(text: str) -> str:
     """The same treatment for a whole document, padded so whole-word search is a find()."""
-    return f" {_SEPARATORS.sub(' ', normalize(text).lower()).strip()} "
+    return normalized_text_key(normalize(text))
+
+
+def normalized_text_key(normalized: str) -> str:
+    """:func:`text_key` of a document already through :func:`nlp.normalize.normalize`."""
+    return f" {_SEPARATORS.sub(' ', normalized.lower()).strip()} "
 
 
 @dataclass(frozen=True)

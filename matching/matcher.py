@@ -8,7 +8,7 @@ index; each carries matched and missing skills and a Persian explanation.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal, Protocol
@@ -153,7 +153,10 @@ class Reranking:
 
 
 @dataclass(frozen=True)
-class _Scored:
+class ScoredCandidate:
+    """A second-stage candidate: the record, its e5 cosine, the re-ranker's score and the
+    features it was given."""
+
     record: Vacancy | Jobseeker
     cosine: float
     score: float
@@ -271,22 +274,8 @@ class Matcher:
     ) -> dict[str, float]:
         """First stage: national, local (province and neighbours) and remote candidates,
         all within the user's filters."""
-        if k < 1:
-            raise ValueError("k must be at least 1")
-        base = filters.where(side) if filters else {}
-        stage = reranking.first_stage
-        depth = max(k, stage.depth)
         index = self.indexes[side]
-        tiers: list[tuple[dict[str, object], int]] = [(base, depth)]
-        if asking.province and "province" not in base:
-            local = [asking.province, *reranking.geography.neighbours(asking.province)]
-            tiers.append(({**base, "province": local}, depth))
-            occupation = asking.isco_code or asking.isco_guess
-            if occupation and stage.occupation_depth:
-                where = {**base, "province": local, "isco_minor": occupation[:3]}
-                tiers.append((where, stage.occupation_depth))
-        if side == "vacancy" and stage.remote_depth:
-            tiers.append(({**base, "remote": 1}, stage.remote_depth))
+        tiers = first_stage_tiers(side, asking, k, filters, reranking)
         found: dict[str, float] = {}
         for where, limit in tiers:
             for hit in index.search(vector, limit, where=where or None)[0]:
@@ -344,9 +333,21 @@ class Matcher:
             return []
         scored = self._score(asking, candidates, np.array(cosines), reranking)
         scored.sort(key=lambda item: (-item.score, item.record.id))
-        asking_text = text_key(asking.document())
+        return self.explain_scored(asking, scored[:k])
+
+    def explain_scored(
+        self,
+        asking: Vacancy | Jobseeker,
+        scored: Sequence[ScoredCandidate],
+        asking_text: str | None = None,
+    ) -> list[Match]:
+        """Matches for re-ranked candidates, in the order given: skills matched and missing,
+        training, location and the re-ranker's evidence. ``asking_text``: the asker's
+        :func:`matching.explain.text_key`, where the caller has it."""
+        if asking_text is None:
+            asking_text = text_key(asking.document())
         matches: list[Match] = []
-        for rank, item in enumerate(scored[:k], start=1):
+        for rank, item in enumerate(scored, start=1):
             found_record = item.record
             if isinstance(found_record, Vacancy):
                 assert isinstance(asking, Jobseeker)
@@ -382,7 +383,7 @@ class Matcher:
         candidates: list[Vacancy | Jobseeker],
         cosines: np.ndarray,
         reranking: Reranking,
-    ) -> list[_Scored]:
+    ) -> list[ScoredCandidate]:
         geography = reranking.geography
         query = ProfileTable.from_records([asking], geography)
         target = ProfileTable.from_records(candidates, geography)
@@ -403,7 +404,7 @@ class Matcher:
         )
         scores = reranking.model.predict(features)
         return [
-            _Scored(
+            ScoredCandidate(
                 record, float(cosine), float(score), dict(zip(FEATURES, row.tolist(), strict=True))
             )
             for record, cosine, score, row in zip(
@@ -450,6 +451,35 @@ class Matcher:
             if compared is not None:
                 return compared
         return skill_overlap(vacancy.skills, seeker.skills, seeker_text), {}
+
+
+def first_stage_tiers(
+    side: Side,
+    asking: Vacancy | Jobseeker,
+    k: int,
+    filters: SearchFilters | None,
+    reranking: Reranking,
+) -> list[tuple[dict[str, object], int]]:
+    """The searches of the first stage, as (index filter, depth): national, local (the
+    asker's province and its neighbours), the asker's occupation there, and remote jobs; all
+    within the user's filters. The nightly batch plans the same tiers
+    (:mod:`matching.batch_rank`)."""
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    base = filters.where(side) if filters else {}
+    stage = reranking.first_stage
+    depth = max(k, stage.depth)
+    tiers: list[tuple[dict[str, object], int]] = [(base, depth)]
+    if asking.province and "province" not in base:
+        local = [asking.province, *reranking.geography.neighbours(asking.province)]
+        tiers.append(({**base, "province": local}, depth))
+        occupation = asking.isco_code or asking.isco_guess
+        if occupation and stage.occupation_depth:
+            where = {**base, "province": local, "isco_minor": occupation[:3]}
+            tiers.append((where, stage.occupation_depth))
+    if side == "vacancy" and stage.remote_depth:
+        tiers.append(({**base, "remote": 1}, stage.remote_depth))
+    return tiers
 
 
 def _match(

@@ -574,6 +574,20 @@ class SqlStore(SnapshotStoreMixin):
             payload = conn.execute(select(column).where(table.c.id == record_id)).scalar()
         return None if payload is None else np.frombuffer(payload, dtype=np.float32).copy()
 
+    def get_vectors(
+        self, kind: Kind, ids: Iterable[str], which: Literal["query", "passage"]
+    ) -> dict[str, np.ndarray]:
+        """The stored vectors of the records among ``ids``, by id (one query per thousand)."""
+        table = RECORD_TABLES[kind]
+        column = table.c.query_vec if which == "query" else table.c.passage_vec
+        found: dict[str, np.ndarray] = {}
+        with self._read() as conn:
+            for chunk in _chunks(sorted(set(ids))):
+                query = select(table.c.id, column).where(table.c.id.in_(chunk))
+                for record_id, payload in conn.execute(query):
+                    found[str(record_id)] = np.frombuffer(payload, dtype=np.float32).copy()
+        return found
+
     def count(self, kind: Kind) -> int:
         table = RECORD_TABLES[kind]
         with self._read() as conn:

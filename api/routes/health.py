@@ -17,4 +17,5 @@ def health(engine: EngineDep) -> Health:
         encoder=engine.encoder.name,
         vacancies=len(engine.indexes["vacancy"]),
         jobseekers=len(engine.indexes["jobseeker"]),
+        search={kind: index.kind for kind, index in engine.indexes.items()},
     )

@@ -66,7 +66,13 @@ def client(
 
 def test_health(client: TestClient) -> None:
     body = client.get("/health").json()
-    assert body == {"status": "ok", "encoder": "hashing:384", "vacancies": 2, "jobseekers": 1}
+    assert body == {
+        "status": "ok",
+        "encoder": "hashing:384",
+        "vacancies": 2,
+        "jobseekers": 1,
+        "search": {"vacancy": "exact", "jobseeker": "exact"},
+    }
 
 
 def test_openapi_lists_every_endpoint(client: TestClient) -> None:

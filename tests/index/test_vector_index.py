@@ -47,6 +47,14 @@ def _assert_same_hits(hits: list[Hit], expected: list[tuple[str, float]]) -> Non
     np.testing.assert_allclose([h.score for h in hits], [e[1] for e in expected], atol=1e-5)
 
 
+def _files(folder: Path) -> list[str]:
+    """File names in ``folder``, a faiss block's digest shown as ``*``."""
+    return sorted(
+        f"{name.split('.')[0]}.kvi.*.faiss" if name.endswith(".faiss") else name
+        for name in os.listdir(folder)
+    )
+
+
 def _snapshot(index: VectorIndex, queries: Matrix) -> tuple[object, ...]:
     ids = index.ids()
     return (
@@ -542,7 +550,7 @@ def test_save_load_round_trip(
     index.save(path)
     loaded = VectorIndex.load(path)
 
-    assert os.listdir(tmp_path) == ["jobs.kvi"]
+    assert _files(tmp_path) == ["jobs.kvi", "jobs.kvi.*.faiss"]
     assert loaded.dim == index.dim
     assert loaded.ids() == index.ids()
     assert loaded.get_attributes("شغل-۱") == {"province": "تهران", "title": "برنامه‌نویس"}
@@ -579,7 +587,7 @@ def test_save_overwrites_existing_file(
     VectorIndex(DIM).save(path)
     index.save(path)
     assert len(VectorIndex.load(path)) == len(index)
-    assert os.listdir(tmp_path) == ["jobs.kvi"]
+    assert _files(tmp_path) == ["jobs.kvi", "jobs.kvi.*.faiss"]
 
 
 @pytest.fixture
@@ -703,7 +711,7 @@ def test_save_is_atomic_when_replace_fails(
         index.save(path)
     monkeypatch.undo()
 
-    assert os.listdir(tmp_path) == ["jobs.kvi"]  # the temp file was cleaned up
+    assert _files(tmp_path) == ["jobs.kvi", "jobs.kvi.*.faiss"]  # temp files cleaned up
     assert path.read_bytes() == original
     assert VectorIndex.load(path).search(queries, 5) == expected
 

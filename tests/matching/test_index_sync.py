@@ -65,3 +65,39 @@ def test_a_profile_written_elsewhere_is_shortlisted(pair: tuple[Karyab, Karyab])
         [Jobseeker(id="js2", title="حسابدار", text="حسابداری با سپیدار", province="فارس")]
     )
     assert second.shortlist("acc", 5)[0].id == "js2"
+
+
+def test_a_large_side_is_searched_approximately_and_reloaded_memory_mapped(
+    tmp_path: Path,
+) -> None:
+    provinces = ["فارس", "تهران", "اصفهان"]
+    trades = ["راننده کامیون پایه یک", "حسابدار مسلط به سپیدار", "برنامه نویس پایتون"]
+    vacancies = [
+        Vacancy(
+            id=f"v{i}",
+            title=trades[i % 3].split()[0],
+            text=f"{trades[i % 3]} آگهی شماره {i}",
+            province=provinces[i % 3],
+        )
+        for i in range(60)
+    ]
+    seeker = Jobseeker(id="js", title="حسابدار", text="حسابدار مسلط به سپیدار", province="تهران")
+    engine = hashing_engine(tmp_path, index_exact_limit=40, index_nprobe=2)
+    engine.add_vacancies(vacancies)
+    engine.add_jobseekers([seeker])
+    assert engine.indexes["vacancy"].kind == "ivf_sq8"
+    assert engine.indexes["jobseeker"].kind == "exact"
+    live = engine.recommendations("js", 5, SearchFilters(province="تهران"))
+    assert [m.id for m in live] and all(int(m.id[1:]) % 3 == 1 for m in live)
+    engine.close()  # saves the indexes
+
+    reopened = hashing_engine(tmp_path, index_exact_limit=40, index_nprobe=2)
+    index = reopened.indexes["vacancy"]
+    assert index.kind == "ivf_sq8" and index.memory_mapped and len(index) == 60
+    again = reopened.recommendations("js", 5, SearchFilters(province="تهران"))
+    assert [m.id for m in again] == [m.id for m in live]
+    reopened.add_vacancies(
+        [Vacancy(id="new", title="حسابدار", text="حسابدار سپیدار", province="تهران")]
+    )
+    assert not index.memory_mapped and "new" in index
+    reopened.close()

@@ -13,6 +13,7 @@ import pytest
 from karyab.records import Jobseeker, Match, Vacancy
 from karyab.service import Karyab
 from matching.batch import RUN_MARKER, due
+from matching.batch_rank import BlockRanker
 from matching.matcher import SearchFilters
 from matching.snapshots import match_from_dict, match_to_dict, merge
 from tests.matching.engines import hashing_engine
@@ -212,8 +213,16 @@ def test_due(state: tuple[int, int] | None, seq: int, reference: int, is_due: bo
 
 
 def test_batch_match_snapshots_everyone_and_resumes_a_cut_run(
-    engine: Karyab, no_search: list[str]
+    engine: Karyab, no_search: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    ranked: list[str] = []  # every jobseeker the batch ranks, in blocks
+    original = BlockRanker.rank
+
+    def counting(self: BlockRanker, seekers: list[Jobseeker], vectors: object, k: int) -> list:
+        ranked.extend(s.id for s in seekers)
+        return original(self, seekers, vectors, k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BlockRanker, "rank", counting)
     cut = engine.batch_match(limit=2)
     assert (cut.matched, cut.resumed, cut.jobseekers) == (2, False, 3)
     assert engine.store.meta_value(RUN_MARKER) == str(cut.reference)  # unfinished
@@ -223,11 +232,15 @@ def test_batch_match_snapshots_everyone_and_resumes_a_cut_run(
     assert (rest.matched, rest.skipped, rest.resumed) == (1, 2, True)
     assert rest.reference == cut.reference
     assert engine.store.meta_value(RUN_MARKER) is None  # finished
-    assert sorted(no_search) == ["js-acc", "js-dev", "js-drv"]  # nobody twice
+    assert sorted(ranked) == ["js-acc", "js-dev", "js-drv"]  # nobody twice
+    assert set(engine.store.snapshot_states()) == {s.id for s in SEEKERS}
+    for seeker in SEEKERS:  # the block ranking is the request path's
+        assert _ids(engine.recommendations(seeker.id, 8)) == _live(engine, seeker.id, 8)[:8]
 
     # Served from the batch's snapshots, no search.
+    no_search.clear()
     engine.recommendations("js-dev", 5)
-    assert len(no_search) == 3
+    assert no_search == []
 
     # The next night: only what changed is due once the run's reference moves on.
     engine.add_jobseekers([replace(SEEKERS[1], text="برنامه‌نویس جاوا")])
