@@ -29,7 +29,7 @@ from index.vector_index import Hit
 from karyab.records import Jobseeker, Match, Vacancy
 from matching.explain import normalized_text_key, text_key
 from matching.features import FEATURES, lexical_vectors, rowwise_dot
-from matching.matcher import Matcher, ScoredCandidate, first_stage_tiers
+from matching.matcher import Matcher, ScoredCandidate, first_stage_tiers, reference_day
 from matching.profiles import Geography, ProfileTable
 from matching.ranker import candidate_features
 from nlp.normalize import normalize
@@ -130,7 +130,7 @@ class BlockRanker:
     ) -> list[Match]:
         top = _top(cosines, k)
         hits = [Hit(self.pool.records[i].id, float(cosines[i])) for i in top]
-        return self.matcher._explain_vacancies(hits, seeker, text_key(seeker.document()))
+        return self.matcher.explain_vacancies(hits, seeker, text_key(seeker.document()))
 
     def _reranked(
         self, seekers: Sequence[Jobseeker], cosines: npt.NDArray[np.float32], k: int
@@ -158,7 +158,7 @@ class BlockRanker:
                 pool.lexical[rows], seeker_rows[np.full(len(rows), position, dtype=np.int64)]
             )
             days = pool.table.day[rows]
-            today = float(np.nanmax(days)) if np.isfinite(days).any() else float(_today())
+            today = reference_day(days)
             blocks.append(
                 candidate_features(
                     queries,
@@ -214,9 +214,3 @@ def _top(scores: npt.NDArray[np.float32], limit: int) -> _Int:
     else:
         chosen = np.arange(len(scores))
     return chosen[np.argsort(-scores[chosen], kind="stable")].astype(np.int64)
-
-
-def _today() -> int:
-    import datetime as dt
-
-    return dt.date.today().toordinal()

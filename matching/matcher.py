@@ -202,7 +202,7 @@ class Matcher:
         if self.reranking is not None:
             return self._reranked("vacancy", seeker, vector, k, filters)
         hits = self._search("vacancy", vector, k, filters)
-        return self._explain_vacancies(hits, seeker, text_key(seeker.document()))
+        return self.explain_vacancies(hits, seeker, text_key(seeker.document()))
 
     def shortlist_jobseekers(
         self, vacancy_id: str, k: int = 10, filters: SearchFilters | None = None
@@ -234,7 +234,7 @@ class Matcher:
             if self.reranking is not None:
                 return self._reranked("vacancy", seeker, vector, k, filters)
             hits = self._search("vacancy", vector, k, filters)
-            return self._explain_vacancies(hits, seeker, text_key(text))
+            return self.explain_vacancies(hits, seeker, text_key(text))
         vacancy = Vacancy(id="", title="", text=text, skill_ids=skill_ids)
         if self.reranking is not None:
             return self._reranked("jobseeker", vacancy, vector, k, filters)
@@ -311,7 +311,7 @@ class Matcher:
             return self._rank("vacancy", seeker, found, k)
         best = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:k]
         hits = [Hit(i, score) for i, score in best]
-        return self._explain_vacancies(hits, seeker, text_key(seeker.document()))
+        return self.explain_vacancies(hits, seeker, text_key(seeker.document()))
 
     def _rank(
         self, side: Side, asking: Vacancy | Jobseeker, found: dict[str, float], k: int
@@ -391,7 +391,7 @@ class Matcher:
         rows = np.arange(len(candidates), dtype=np.int64)
         similarity = rowwise_dot(lexical[1:], lexical[np.zeros(len(candidates), dtype=np.int64)])
         days = query.day if query.side == "vacancy" else target.day
-        today = float(np.nanmax(days)) if np.isfinite(days).any() else float(_today())
+        today = reference_day(days)
         features = candidate_features(
             query,
             0,
@@ -412,9 +412,10 @@ class Matcher:
             )
         ]
 
-    def _explain_vacancies(
+    def explain_vacancies(
         self, hits: list[Hit], seeker: Jobseeker, seeker_text: str
     ) -> list[Match]:
+        """Matches for cosine hits (no re-ranker), in their order, with skills and place."""
         matches: list[Match] = []
         for rank, hit in enumerate(hits, start=1):
             vacancy = self.records.get("vacancy", hit.id)
@@ -514,10 +515,13 @@ def _same_occupation(a: str | None, b: str | None) -> bool | None:
     return a == b
 
 
-def _today() -> int:
+def reference_day(days: np.ndarray) -> float:
+    """The day recency counts from: the newest dated candidate, else today."""
+    if np.isfinite(days).any():
+        return float(np.nanmax(days))
     import datetime as dt
 
-    return dt.date.today().toordinal()
+    return float(dt.date.today().toordinal())
 
 
 def _plain(value: float) -> float | None:
