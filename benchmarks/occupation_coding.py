@@ -43,7 +43,13 @@ def main() -> None:
     settings = Settings(**overrides)  # type: ignore[arg-type]
     coder = ensure_occupation_coder(load_isco(), build_encoder(settings), settings.models_dir)
     titles = [item.title for item in load_labelled(LABELLED_OCCUPATIONS)]
+    texts, codes = training_examples(load_isco())
 
+    # A service codes with a loaded, warm coder: the first call pays one-off kernel and
+    # allocator set-up, so it is reported apart and warmed on index titles, not the test.
+    started = time.perf_counter()
+    coder.predict(texts[:: max(1, len(texts) // 200)][:200])
+    first_call_s = time.perf_counter() - started
     started = time.perf_counter()
     coder.predict(titles)
     distinct_rate = len(titles) / (time.perf_counter() - started)
@@ -57,7 +63,6 @@ def main() -> None:
         coder.predict([title])
         latencies.append((time.perf_counter() - started) * 1000)
 
-    texts, codes = training_examples(load_isco())
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
     index = vectorizer.fit_transform([title_key(t) for t in texts])
     labels = np.asarray(codes)
@@ -68,6 +73,7 @@ def main() -> None:
 
     print(f"encoder                        {coder.encoder.name}")
     print(f"titles                         {len(titles)}")
+    print(f"first_call_200_titles_s        {first_call_s:.2f}")
     print(f"batch_titles_per_s_distinct    {distinct_rate:.1f}")
     print(f"batch_titles_per_s_repeated_x3 {repeated_rate:.1f}")
     print(f"single_title_p50_ms            {np.percentile(latencies, 50):.1f}")

@@ -21,7 +21,7 @@ from taxonomy.titles import load_english_titles, load_title_index
 
 logger = logging.getLogger(__name__)
 
-CODER_VERSION = 1
+CODER_VERSION = 2
 
 
 def training_examples(taxonomy: IscoTaxonomy) -> tuple[list[str], list[str]]:

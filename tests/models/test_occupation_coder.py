@@ -12,6 +12,8 @@ from evaluation.occupation import (
 from models.encoder import HashingEncoder
 from models.occupation_coder import (
     OccupationCoder,
+    _per_code,
+    _ranks,
     _threshold_for_error,
     core_key,
     main_title,
@@ -30,6 +32,31 @@ from taxonomy.isco import load_isco
 )
 def test_title_key(raw: str, expected: str) -> None:
     assert title_key(raw) == expected
+
+
+def test_per_code_keeps_the_best_title_and_votes_among_the_nearest() -> None:
+    # Five index titles of codes 0, 0, 1, 2, 2; the query's two nearest are the 0.9 (code 0)
+    # and the 0.8 (code 2); code 1's 0.5 is not among them, and a title blocked out of fold
+    # (-1) never counts.
+    labels = np.array([0, 0, 1, 2, 2])
+    scores = np.array([[0.9, 0.3, 0.5, 0.8, -1.0]], dtype=np.float32)
+    best, votes = _per_code(scores, labels, 3, k=2, temperature=0.1)
+    assert best[0, 0] == pytest.approx(0.9)
+    assert np.isnan(best[0, 1])
+    assert best[0, 2] == pytest.approx(0.8)
+    share = 1 / (1 + np.exp(-1.0))  # weights exp(0) and exp(-0.1 / 0.1)
+    assert votes[0] == pytest.approx([share, 0.0, 1 - share], abs=1e-6)
+
+
+def test_per_code_with_every_title_blocked_votes_for_nothing() -> None:
+    best, votes = _per_code(np.full((1, 3), -1.0, np.float32), np.array([0, 1, 1]), 2, 3, 0.1)
+    assert np.isnan(best).all()
+    assert not votes.any()
+
+
+def test_ranks_put_unscored_codes_last() -> None:
+    view = np.array([[0.2, np.nan, 0.7, 0.2]], dtype=np.float32)
+    assert _ranks(view).tolist() == [[1, 50, 0, 2]]
 
 
 def test_core_key_and_main_title() -> None:

@@ -35,8 +35,20 @@ def test_no_title_twice_under_one_code() -> None:
 
 def test_every_batch_was_reviewed() -> None:
     batches = sorted(p.stem for p in TITLES_DIR.glob("*.tsv"))
-    reviews = sorted(p.stem.removeprefix("review_") for p in (TITLES_DIR / "reviews").glob("*.tsv"))
+    reviews = sorted(
+        p.stem.removeprefix("review_") for p in (TITLES_DIR / "reviews").glob("review_*.tsv")
+    )
     assert batches == reviews
+
+
+def test_each_title_has_one_code() -> None:
+    # Batches written apart coded some titles differently; a reconciliation chose one code
+    # per title (reviews/conflicts_*.tsv), so the coder never learns two answers for one
+    # title.
+    codes: dict[str, set[str]] = {}
+    for entry in load_title_index():
+        codes.setdefault(re.sub(r"[\s\u200c]+", "", entry.title).lower(), set()).add(entry.code)
+    assert not {title: found for title, found in codes.items() if len(found) > 1}
 
 
 def test_english_titles_cover_every_unit_group() -> None:
