@@ -371,7 +371,9 @@ class OccupationCoder:
         # A long text without line breaks (a run-on CV) is cut like a first line: its head
         # names the occupation, and encoding all of it would cost seconds per text.
         keys = [title_key(main_title(t) if "\n" in t.strip() or len(t) > 300 else t) for t in texts]
-        unique = list(dict.fromkeys(k for k in keys if k))
+        # A key without a letter or digit ("!!!", "---") carries no signal: no candidates,
+        # rather than whatever codes the calibration happens to give a blank query.
+        unique = list(dict.fromkeys(k for k in keys if any(ch.isalnum() for ch in k)))
         coded = dict(zip(unique, self._predict_keys(unique, top_k), strict=True))
         abstained = OccupationPrediction((), 0.0, True)
         return [coded.get(key, abstained) for key in keys]

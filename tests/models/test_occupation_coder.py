@@ -96,6 +96,11 @@ def test_empty_or_meaningless_text_abstains(small_coder: OccupationCoder, text: 
     assert prediction.abstain
 
 
+@pytest.mark.parametrize("text", ["!!!", "؟؟؟", "- - -", "\u200c\u200c", "«»"])
+def test_text_without_letters_has_no_candidates(small_coder: OccupationCoder, text: str) -> None:
+    assert small_coder.predict([text])[0].candidates == ()
+
+
 def test_confidence_is_a_probability(small_coder: OccupationCoder) -> None:
     predictions = small_coder.predict(["حسابدار", "شرکت نرم‌افزاری آرتان", "کارمند"])
     assert all(0.0 <= p.confidence <= 1.0 for p in predictions)
