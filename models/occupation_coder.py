@@ -67,10 +67,17 @@ class OccupationPrediction:
         return self.candidates[0].code if self.candidates else None
 
 
+# Licence and bar grades are written in words in the index and often in digits in ads
+# («راننده پایه ۱» = «راننده پایه یک»); digits are Latin after normalisation.
+_GRADES = re.compile(r"پایه\s*([123])(?!\d)")
+_GRADE_WORDS = {"1": "یک", "2": "دو", "3": "سه"}
+
+
 def title_key(text: str) -> str:
     """The occupational part of a title, normalised, ZWNJ and spaces unified."""
     parsed = parse_job_title(text) if len(text) <= 300 else None
     title = parsed.title if parsed and parsed.title else normalize(text)
+    title = _GRADES.sub(lambda match: f"پایه {_GRADE_WORDS[match.group(1)]}", title)
     return _SPACES.sub(" ", title.lower()).strip()
 
 
