@@ -293,11 +293,11 @@ class OccupationCoder:
         classifier: object,
         allowed: np.ndarray | None = None,
         core: tuple[list[int], list[str]] | None = None,
-        extra: Sequence[np.ndarray] = (),
     ) -> _Views:
         # In torch, not numpy: numpy's BLAS threads spin after a product and then fight the
         # encoder's threads for the two cores (single titles took 100 ms instead of 20).
-        semantic = (torch.from_numpy(vectors) @ self._title_vectors.T).numpy()
+        queries = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
+        semantic = (queries @ self._title_vectors.T).numpy()
         characters = self.lexical_.transform(keys)
         lexical = (characters @ self._lexical_by_title).toarray()
         if core is not None and core[0]:
@@ -327,7 +327,7 @@ class OccupationCoder:
         clf[query_rows, classes[top_classes]] = decision[query_rows, top_classes]
         prior = self._prior
         blocks = []
-        views = [(sem, 0.0), (lex, 0.0), (clf, -1.0), *((e, -1.0) for e in extra)]
+        views = [(sem, 0.0), (lex, 0.0), (clf, -1.0)]
         for view, absent in views:
             filled = np.where(np.isnan(view), absent, view)
             present = ~np.isnan(view)
