@@ -76,6 +76,27 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+# Spelling variants a title search folds away on both sides (the stored titles keep the
+# writer's spelling): Arabic yeh/alef maksura/kaf, ZWNJ written as a space, kashida.
+_TITLE_FOLDS = (("ي", "ی"), ("ى", "ی"), ("ك", "ک"), ("\u200c", " "), ("ـ", ""))
+
+
+def fold_title(text: str) -> str:
+    """A title or search text with the variants of ``_TITLE_FOLDS`` folded, lower-cased."""
+    text = text.lower()
+    for variant, folded in _TITLE_FOLDS:
+        text = text.replace(variant, folded)
+    return text
+
+
+def _folded(column: Any) -> Any:
+    """``fold_title`` in SQL (``replace`` exists in SQLite and PostgreSQL)."""
+    expression = func.lower(column)
+    for variant, folded in _TITLE_FOLDS:
+        expression = func.replace(expression, variant, folded)
+    return expression
+
+
 # Ids per IN (...) query: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 _IN_CHUNK = 1000
 _REDACTED = "[redacted]"
@@ -995,7 +1016,8 @@ class SqlStore(SnapshotStoreMixin):
         all (for a picker: an office choosing the vacancy to shortlist for).
 
         ``province`` is compared with the stored spelling exactly; ``title_contains`` is a
-        substring of the title, Latin letters in any case, ``%`` and ``_`` taken literally.
+        substring of the title, Latin letters in any case, Arabic ي/ك as Persian ی/ک, ZWNJ as
+        a space and kashida ignored on both sides, ``%`` and ``_`` taken literally.
         Filters read the small ``postings`` columns, so records are parsed for the page only.
         """
         if limit < 0 or offset < 0:
@@ -1008,7 +1030,7 @@ class SqlStore(SnapshotStoreMixin):
             where.append(facts.c.province == province)
         if title_contains:
             where.append(
-                func.lower(facts.c.title).contains(title_contains.lower(), autoescape=True)
+                _folded(facts.c.title).contains(fold_title(title_contains), autoescape=True)
             )
         page = (
             select(table.c.record)

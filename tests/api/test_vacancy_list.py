@@ -157,3 +157,40 @@ def test_store_lists_live_records_only(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         store.list_vacancies(limit=-1)
     store.close()
+
+
+SPELLINGS = [
+    Vacancy(id="s-arabic", title="كارشناس فروش ويژه", text="فروش"),  # Arabic kaf and yeh
+    Vacancy(id="s-space", title="برنامه نویس Java", text="Java"),  # ZWNJ written as a space
+    Vacancy(id="s-zwnj", title="برنامه‌نویس Go", text="Go"),
+    Vacancy(id="s-kashida", title="حسابـــدار", text="حسابداری"),
+]
+
+
+@pytest.mark.parametrize(
+    ("q", "ids"),
+    [
+        ("کارشناس فروش", {"s-arabic"}),  # Persian letters find the Arabic spelling
+        ("ويژه", {"s-arabic"}),  # and the other way round
+        ("برنامه‌نویس", {"s-space", "s-zwnj"}),  # ZWNJ, space: one word either way
+        ("برنامه نویس", {"s-space", "s-zwnj"}),
+        ("حسابدار", {"s-kashida"}),  # kashida ignored
+        ("JAVA", {"s-space"}),
+    ],
+)
+def test_title_search_folds_persian_spelling_variants(
+    tmp_path: Path, q: str, ids: set[str]
+) -> None:
+    settings = Settings(
+        data_dir=tmp_path,
+        encoder="hashing",
+        load_demo=False,
+        occupation_coder=False,
+        skills=False,
+        ranker=False,
+    )
+    engine = Karyab.open(settings, HashingEncoder())
+    engine.add_vacancies(SPELLINGS)
+    found, total = engine.store.list_vacancies(title_contains=q)
+    assert {v.id for v in found} == ids and total == len(ids)
+    engine.close()
