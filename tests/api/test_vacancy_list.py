@@ -12,9 +12,8 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from karyab.records import Vacancy
 from karyab.service import Karyab
-from karyab.settings import Settings
-from models.encoder import HashingEncoder
 from storage.sql_store import SqlStore, sqlite_url
+from tests.matching.engines import hashing_engine
 
 TEHRAN, FARS = "تهران", "فارس"
 VACANCIES = [
@@ -29,16 +28,7 @@ VACANCIES = [
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Karyab, dict[str, str]]]:
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("vacancy-list"),
-        encoder="hashing",
-        load_demo=False,
-        occupation_coder=False,
-        skills=False,
-        ranker=False,
-        auth=True,
-    )
-    engine = Karyab.open(settings, HashingEncoder())
+    engine = hashing_engine(tmp_path_factory.mktemp("vacancy-list"), auth=True)
     engine.add_vacancies(VACANCIES[:3])
     engine.add_vacancies(VACANCIES[3:])  # written later: listed first
     store = engine.store
@@ -181,15 +171,7 @@ SPELLINGS = [
 def test_title_search_folds_persian_spelling_variants(
     tmp_path: Path, q: str, ids: set[str]
 ) -> None:
-    settings = Settings(
-        data_dir=tmp_path,
-        encoder="hashing",
-        load_demo=False,
-        occupation_coder=False,
-        skills=False,
-        ranker=False,
-    )
-    engine = Karyab.open(settings, HashingEncoder())
+    engine = hashing_engine(tmp_path)
     engine.add_vacancies(SPELLINGS)
     found, total = engine.store.list_vacancies(title_contains=q)
     assert {v.id for v in found} == ids and total == len(ids)
