@@ -32,3 +32,13 @@ ANY_DIGIT = "0-9\u06f0-\u06f9\u0660-\u0669"
 """Latin, Persian (extended Arabic-Indic) and Arabic-Indic digits."""
 
 LATIN_ALNUM = "A-Za-z0-9"
+
+# Arabic letters and variants written for Persian ones (one letter per sound); the
+# normaliser applies it, and searches that cannot normalise their column fold with it.
+LETTER_VARIANTS = {
+    "ي": "ی", "ى": "ی", "ې": "ی", "ێ": "ی", "ۍ": "ی", "ے": "ی", "ۓ": "ی", "ۑ": "ی",
+    "ك": "ک", "ڪ": "ک",
+    "ة": "ه", "ۀ": "ه", "ە": "ه", "ھ": "ه", "ہ": "ه", "ۂ": "ه", "ۃ": "ه",
+    "أ": "ا", "إ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ؤ": "و",
+}  # fmt: skip

@@ -62,6 +62,7 @@ from nlp.chars import (
     DIACRITICS,
     KASHIDA,
     LATIN_DIGITS,
+    LETTER_VARIANTS,
     PERSIAN_DIGITS,
 )
 from nlp.spacing import fix_spacing_punctuation
@@ -117,15 +118,7 @@ _CONTROL = re.compile(
 )
 _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe80-\ufefc]")
 _DIACRITIC_MARKS = re.compile(f"[{DIACRITICS}]")
-_LETTER_TABLE = str.maketrans(
-    {
-        "ي": "ی", "ى": "ی", "ې": "ی", "ێ": "ی", "ۍ": "ی", "ے": "ی", "ۓ": "ی", "ۑ": "ی",
-        "ك": "ک", "ڪ": "ک",
-        "ة": "ه", "ۀ": "ه", "ە": "ه", "ھ": "ه", "ہ": "ه", "ۂ": "ه", "ۃ": "ه",
-        "أ": "ا", "إ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-        "ؤ": "و",
-    }
-)  # fmt: skip
+_LETTER_TABLE = str.maketrans(LETTER_VARIANTS)
 _LATIN_DIGITS_TABLE = str.maketrans(
     PERSIAN_DIGITS + ARABIC_INDIC_DIGITS + "٪", LATIN_DIGITS + LATIN_DIGITS + "%"
 )
