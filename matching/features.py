@@ -50,9 +50,11 @@ def lexical_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
     return sparse.csr_matrix(lexical_vectorizer().transform(list(texts)), dtype=np.float32)
 
 
-def rowwise_dot(a: sparse.csr_matrix, b: sparse.csr_matrix) -> _Float:
-    """Dot product of row i of ``a`` with row i of ``b``."""
-    return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
+def similarities(rows: sparse.csr_matrix, query: sparse.csr_matrix) -> _Float:
+    """Dot product of each row of ``rows`` with the one-row ``query``: a sparse matrix
+    times the query made dense (4× faster than repeating the query and multiplying
+    elementwise, which merges two sparse rows per candidate)."""
+    return np.asarray(rows @ query.toarray().ravel(), dtype=np.float64)
 
 
 def occupation_level(a: _Int, b: _Int) -> _Float:
@@ -83,9 +85,12 @@ def skill_coverage(
 ) -> tuple[_Float, _Float, _Float]:
     """Per pair: vacancy skills the jobseeker shows, skills the vacancy names, and their
     ratio (NaN when the vacancy names none)."""
-    asked = np.array([len(vacancies.skills[j]) for j in v], dtype=np.float64)
+    # Python ints index the tuples faster than numpy scalars (hundreds of pairs a query).
+    held, wanted = seekers.skills, vacancies.skills
+    s_list, v_list = s.tolist(), v.tolist()
+    asked = np.array([len(wanted[j]) for j in v_list], dtype=np.float64)
     matched = np.array(
-        [len(seekers.skills[i] & vacancies.skills[j]) for i, j in zip(s, v, strict=True)],
+        [len(held[i] & wanted[j]) for i, j in zip(s_list, v_list, strict=True)],
         dtype=np.float64,
     )
     coverage = np.where(asked > 0, matched / np.maximum(asked, 1), np.nan)
@@ -104,7 +109,7 @@ def pair_features(
     today: float,
 ) -> npt.NDArray[np.float32]:
     """Feature rows for the pairs (``seekers`` row ``s[i]``, ``vacancies`` row ``v[i]``)."""
-    held = np.array([len(seekers.skills[i]) for i in s], dtype=np.float64)
+    held = np.array([len(seekers.skills[i]) for i in s.tolist()], dtype=np.float64)
     matched, asked, coverage = skill_coverage(seekers, s, vacancies, v)
     columns = (
         semantic,

@@ -26,13 +26,13 @@ from matching.explain import (
     skill_overlap,
     text_key,
 )
-from matching.features import FEATURES, rowwise_dot
+from matching.features import FEATURES, similarities
 from matching.profiles import Geography, ProfileTable
 from matching.ranker import FirstStage, candidate_features
 from models.encoder import Encoder, profile_vectors
 from models.ranker import LearnedRanker
 from nlp.normalize import normalize
-from skills.gaps import skill_gap, training_for
+from skills.gaps import held_by_parent, skill_gap, training_for
 from skills.gazetteer import SkillGazetteer
 from taxonomy.courses import CourseCatalogue
 from taxonomy.skills import SkillTaxonomy
@@ -96,14 +96,41 @@ class SkillKnowledge:
     catalogue: CourseCatalogue
     gazetteer: SkillGazetteer
     _in_taxonomy: Callable[[str], bool] = field(init=False, repr=False, compare=False)
+    _parents_held: Callable[[tuple[str, ...]], dict[str, str]] = field(
+        init=False, repr=False, compare=False
+    )
+    _label: Callable[[str], str] = field(init=False, repr=False, compare=False)
+    _courses: Callable[[str], tuple[dict[str, object], ...]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
-        # Declared skills repeat across every result list; look each one up once.
-        lookup = lru_cache(maxsize=65536)(self._names_a_taxonomy_skill)
-        object.__setattr__(self, "_in_taxonomy", lookup)
+        # Declared skills, skill ids and a jobseeker's skills repeat across every result list
+        # (and a night's batch compares each jobseeker with 20 vacancies): look each up once.
+        for name, method, size in (
+            ("_in_taxonomy", self._names_a_taxonomy_skill, 65536),
+            ("_parents_held", self._held_by_parent, 1024),
+            ("_label", self._label_of, 65536),
+            ("_courses", self._courses_for, 65536),
+        ):
+            object.__setattr__(self, name, lru_cache(maxsize=size)(method))
 
     def _names_a_taxonomy_skill(self, declared: str) -> bool:
         return bool(self.gazetteer.find(normalize(declared)))
+
+    def _held_by_parent(self, offered: tuple[str, ...]) -> dict[str, str]:
+        return held_by_parent(offered, self.taxonomy)
+
+    def _label_of(self, skill_id: str) -> str:
+        return self.taxonomy.get(skill_id).label_fa if skill_id in self.taxonomy else skill_id
+
+    def _courses_for(self, skill_id: str) -> tuple[dict[str, object], ...]:
+        """The courses offered for a missing skill, as results list them."""
+        return tuple(
+            {"id": course.id, "title_fa": course.title_fa, "hours": course.hours}
+            for offer in training_for([skill_id], self.catalogue)
+            for course in map(self.catalogue.get, offer.course_ids)
+        )
 
     def compare(
         self, vacancy: Vacancy, seeker: Jobseeker, seeker_text: str
@@ -112,7 +139,8 @@ class SkillKnowledge:
         not know (a new framework, a local product); None when neither side has any."""
         if not vacancy.skill_ids:
             return None
-        gap = skill_gap(vacancy.skill_ids, seeker.skill_ids, self.taxonomy)
+        offered = tuple(seeker.skill_ids)
+        gap = skill_gap(vacancy.skill_ids, offered, self.taxonomy, self._parents_held(offered))
         unknown = [d for d in vacancy.skills if not self._in_taxonomy(d)]
         literal = skill_overlap(unknown, seeker.skills, seeker_text)
         label = self._label
@@ -120,27 +148,20 @@ class SkillKnowledge:
             tuple(label(i) for i in gap.matched) + literal.matched,
             tuple(label(i) for i in gap.missing) + literal.missing,
         )
+        training: list[dict[str, object]] = []
+        for skill_id in gap.missing:
+            courses = self._courses(skill_id)
+            if courses:  # copies: a result's details are its own
+                training.append({"skill": label(skill_id), "courses": [dict(c) for c in courses]})
         details: dict[str, object] = {
             "matched_skill_ids": list(gap.matched),
             "missing_skill_ids": list(gap.missing),
             "transferable_skills": [
                 {"missing": label(t.missing_id), "held": label(t.held_id)} for t in gap.transferable
             ],
-            "training": [
-                {
-                    "skill": label(offer.skill_id),
-                    "courses": [
-                        {"id": course.id, "title_fa": course.title_fa, "hours": course.hours}
-                        for course in map(self.catalogue.get, offer.course_ids)
-                    ],
-                }
-                for offer in training_for(gap.missing, self.catalogue)
-            ],
+            "training": training,
         }
         return overlap, details
-
-    def _label(self, skill_id: str) -> str:
-        return self.taxonomy.get(skill_id).label_fa if skill_id in self.taxonomy else skill_id
 
 
 @dataclass(frozen=True)
@@ -389,7 +410,7 @@ class Matcher:
         target = ProfileTable.from_records(candidates, geography)
         lexical = self.lexical.rows([asking.document()] + [c.document() for c in candidates])
         rows = np.arange(len(candidates), dtype=np.int64)
-        similarity = rowwise_dot(lexical[1:], lexical[np.zeros(len(candidates), dtype=np.int64)])
+        similarity = similarities(lexical[1:], lexical[0])
         days = query.day if query.side == "vacancy" else target.day
         today = reference_day(days)
         features = candidate_features(

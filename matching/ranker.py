@@ -20,7 +20,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from index.vector_index import VectorIndex
-from matching.features import lexical_vectors, pair_features, rowwise_dot, skill_coverage
+from matching.features import lexical_vectors, pair_features, similarities, skill_coverage
 from matching.profiles import Geography, ProfileTable
 from models.ranker import LearnedRanker
 
@@ -249,8 +249,7 @@ class HybridRanker:
     ) -> npt.NDArray[np.float32]:
         """Pair features of query ``row`` against target ``rows``."""
         cosine = target.vectors[rows] @ queries.vectors[row]
-        repeated = np.full(len(rows), row, dtype=np.int64)
-        lexical = rowwise_dot(queries.lexical[repeated], target.lexical[rows])
+        lexical = similarities(target.lexical[rows], queries.lexical[row])
         return candidate_features(
             queries.table,
             row,

@@ -35,6 +35,8 @@ verb conjugations (:mod:`nlp.lexicon`) instead of blind patterns. In order:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
 
 from nlp.chars import DIACRITICS, NON_JOINING_LETTERS, PERSIAN_LETTERS, ZWNJ
 from nlp.datafiles import read_lines
@@ -60,6 +62,7 @@ _JOINING_END = re.compile(f"[^{NON_JOINING_LETTERS}]$")
 _MI_PREFIX = re.compile(f"^(ن?می)({_LETTER}.+)$")
 
 _MAX_PASSES = 4
+_MEMO = 1 << 17  # words and word pairs remembered per fixer (a few MB)
 _PLURALS = ("هایی", "های", "ها")
 _COMPARATIVES = ("ترین", "تر")
 _CLITICS_AFTER_H = frozenset({"ی", "ای", "ام", "ات", "اش", "ایم", "اید", "اند"})
@@ -120,6 +123,10 @@ class ZwnjFixer:
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon if lexicon is not None else persian_lexicon()
         self._compounds, self._compound_pattern = self._build_compounds()
+        # The decisions are per word and per word pair, and the same few thousand words make
+        # up most texts: each is decided once (the fixer is most of normalisation's cost).
+        self._should_join: Callable[[str, str], bool] = lru_cache(maxsize=_MEMO)(self._decide_join)
+        self._fixed_word: Callable[[str], str] = lru_cache(maxsize=_MEMO)(self._fix_word)
 
     @staticmethod
     def _build_compounds() -> tuple[dict[str, str], re.Pattern[str]]:
@@ -172,7 +179,7 @@ class ZwnjFixer:
                 result.append(token)
         return " ".join(result)
 
-    def _should_join(self, previous: str, token: str) -> bool:
+    def _decide_join(self, previous: str, token: str) -> bool:
         lexicon = self.lexicon
         pair = canonical_zwnj(previous + ZWNJ + token)
         if pair in lexicon.verbs:
@@ -192,7 +199,9 @@ class ZwnjFixer:
         return False
 
     def _split_word(self, match: re.Match[str]) -> str:
-        word = match.group()
+        return self._fixed_word(match.group())
+
+    def _fix_word(self, word: str) -> str:
         lexicon = self.lexicon
         if lexicon.is_known(word):
             return word

@@ -8,7 +8,7 @@ missing skill comes with the shortest courses of the catalogue that teach it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from taxonomy.courses import CourseCatalogue
@@ -36,21 +36,35 @@ class SkillGap:
         return len(self.matched) / total if total else None
 
 
-def skill_gap(required: Sequence[str], offered: Iterable[str], taxonomy: SkillTaxonomy) -> SkillGap:
+def held_by_parent(offered: Iterable[str], taxonomy: SkillTaxonomy) -> dict[str, str]:
+    """Each broader concept of the person's skills, with the first (by id) skill under it."""
+    by_parent: dict[str, str] = {}
+    for skill_id in sorted(set(offered)):
+        for parent in taxonomy.parents(skill_id):
+            by_parent.setdefault(parent, skill_id)
+    return by_parent
+
+
+def skill_gap(
+    required: Sequence[str],
+    offered: Iterable[str],
+    taxonomy: SkillTaxonomy,
+    parents_held: Mapping[str, str] | None = None,
+) -> SkillGap:
+    """``parents_held``: :func:`held_by_parent` of ``offered``, where the caller keeps it
+    (a jobseeker is compared with many vacancies)."""
     held = set(offered)
     matched: list[str] = []
     missing: list[str] = []
     for skill_id in dict.fromkeys(required):
         (matched if skill_id in held else missing).append(skill_id)
-    held_by_parent: dict[str, str] = {}
-    for skill_id in sorted(held):
-        for parent in taxonomy.parents(skill_id):
-            held_by_parent.setdefault(parent, skill_id)
+    if parents_held is None:
+        parents_held = held_by_parent(held, taxonomy)
     transfers: list[Transfer] = []
     for skill_id in missing:
         for parent in taxonomy.parents(skill_id):
-            if parent in held_by_parent:
-                transfers.append(Transfer(skill_id, held_by_parent[parent], parent))
+            if parent in parents_held:
+                transfers.append(Transfer(skill_id, parents_held[parent], parent))
                 break
     return SkillGap(tuple(matched), tuple(missing), tuple(transfers))
 

@@ -9,7 +9,13 @@ import pytest
 
 from karyab.records import Education, Jobseeker, Vacancy
 from matching.explain import explain_fit
-from matching.features import FEATURES, occupation_level, pair_features
+from matching.features import (
+    FEATURES,
+    lexical_vectors,
+    occupation_level,
+    pair_features,
+    similarities,
+)
 from matching.profiles import Geography, ProfileTable
 from nlp.places import neighbouring_provinces, provinces
 
@@ -182,3 +188,22 @@ def test_posting_days(first: str, second: str, days: float, geography: Geography
     )
     gap = table.day[1] - table.day[0]
     assert (math.isnan(gap) and math.isnan(days)) or gap == days
+
+
+@pytest.mark.parametrize(
+    ("query", "documents"),
+    [
+        ("برنامه‌نویس پایتون", ["برنامه‌نویس پایتون", "برنامه نویس جاوا", "حسابدار", ""]),
+        ("", ["حسابدار"]),
+        ("python developer", ["Python Developer", "پایتون"]),
+    ],
+)
+def test_similarities_are_each_rows_dot_with_the_query(query: str, documents: list[str]) -> None:
+    rows = lexical_vectors(documents)
+    one = lexical_vectors([query])
+    expected = np.array([rows[i].multiply(one).sum() for i in range(len(documents))])
+    got = similarities(rows, one)
+    assert got.dtype == np.float64 and got.shape == (len(documents),)
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+    if query and documents[0] == query:
+        assert got[0] == pytest.approx(1.0, abs=1e-5)  # unit rows: a document with itself

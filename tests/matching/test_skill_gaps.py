@@ -9,6 +9,7 @@ import pytest
 from karyab.records import Jobseeker, Vacancy
 from karyab.service import Karyab
 from karyab.settings import Settings
+from matching.explain import text_key
 from models.encoder import HashingEncoder
 from skills.inference import SkillInferencer
 
@@ -76,3 +77,22 @@ def test_unknown_declared_skills_are_compared_literally(engine: Karyab) -> None:
     dev = next(r for r in results if r.id == "dev")
     assert "پایتون" in dev.matched_skills
     assert "FrameworkNobodyKnows" in dev.matched_skills
+
+
+def test_each_comparison_owns_its_training_details(engine: Karyab) -> None:
+    # Courses are looked up once per skill and kept; details edited by a caller must not
+    # change the next comparison.
+    knowledge = engine.matcher.skills
+    vacancy, seeker = engine.get("vacancy", "acc"), engine.get("jobseeker", "js")
+    assert knowledge is not None and isinstance(vacancy, Vacancy)
+    assert isinstance(seeker, Jobseeker)
+    compared = knowledge.compare(vacancy, seeker, text_key(seeker.document()))
+    assert compared is not None
+    training = compared[1]["training"]
+    assert isinstance(training, list) and training
+    expected = [dict(t, courses=[dict(c) for c in t["courses"]]) for t in training]
+    for offer in training:
+        offer["courses"][0]["title_fa"] = "changed"
+        offer["courses"].clear()
+    again = knowledge.compare(vacancy, seeker, text_key(seeker.document()))
+    assert again is not None and again[1]["training"] == expected
