@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from matching.batch import Chunk, ChunkRunner, snapshot_chunk
+from matching.batch import Chunk, ChunkRunner, settle, snapshot_chunk
 from matching.batch_rank import BlockRanker, VacancyPool
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class ChunkRanker:
     def run(self, chunk: Chunk) -> int:
         if self.ranker is None:
             matcher = self.engine.matcher
-            self.ranker = BlockRanker(matcher, VacancyPool.load(self.engine.store, matcher))
+            self.ranker = settle(BlockRanker(matcher, VacancyPool.load(self.engine.store, matcher)))
         return snapshot_chunk(self.engine.store, self.ranker, chunk, self.depth)
 
 

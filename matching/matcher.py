@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, Protocol
 
@@ -394,8 +394,9 @@ class Matcher:
                     "cosine": round(item.cosine, 4),
                     "features": {name: _plain(value) for name, value in item.features.items()},
                 },
+                explanation=_fit_line(item.features, overlap),
             )
-            matches.append(replace(match, explanation=_fit_line(item.features, overlap)))
+            matches.append(match)
         return matches
 
     def _score(
@@ -511,10 +512,15 @@ def _match(
     asking: Vacancy | Jobseeker,
     overlap: SkillOverlap,
     details: dict[str, object],
+    explanation: str | None = None,
 ) -> Match:
-    """A result ``found`` for the side ``asking``, with its evidence."""
+    """A result ``found`` for the side ``asking``, with its evidence; ``explanation``: the
+    re-ranker's line, where there is one (else skills, place and occupation are said)."""
     location = location_relation(asking.province, asking.city, found.province, found.city)
-    same_occupation = _same_occupation(asking.isco_code, found.isco_code)
+    if explanation is None:
+        explanation = explain(
+            overlap, location, _same_occupation(asking.isco_code, found.isco_code)
+        )
     return Match(
         id=found.id,
         title=found.title,
@@ -525,7 +531,7 @@ def _match(
         occupation=found.isco_code,
         matched_skills=overlap.matched,
         missing_skills=overlap.missing,
-        explanation=explain(overlap, location, same_occupation),
+        explanation=explanation,
         details={**details, "location": location},
     )
 

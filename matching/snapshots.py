@@ -59,10 +59,13 @@ class Ranker(Protocol):
     ) -> list[Match]: ...
 
 
+_MATCH_FIELDS = tuple(field.name for field in fields(Match))
+
+
 def match_to_dict(match: Match) -> dict[str, Any]:
     """The match's fields, for JSON: shallow, since the details are only read (``asdict``
     copies every nested dict and list, a cost the nightly batch pays per match)."""
-    return {field.name: getattr(match, field.name) for field in fields(match)}
+    return {name: getattr(match, name) for name in _MATCH_FIELDS}
 
 
 def match_from_dict(data: dict[str, Any]) -> Match:
