@@ -20,6 +20,22 @@ if TYPE_CHECKING:
     from skills.inference import SkillInferencer
 
 logger = logging.getLogger("karyab")
+# Top-level packages of this distribution, whose INFO logs a command shows.
+OWN_PACKAGES = (
+    "analytics",
+    "api",
+    "demo",
+    "evaluation",
+    "exchange",
+    "index",
+    "karyab",
+    "matching",
+    "models",
+    "nlp",
+    "skills",
+    "storage",
+    "taxonomy",
+)
 
 EXIT_USAGE = 2
 LABELLED_OCCUPATIONS = (
@@ -813,9 +829,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:
+        # The product's own progress lines; libraries (alembic's migration steps, faiss's
+        # loader) speak up only with a warning, or with -v.
+        for package in OWN_PACKAGES:
+            logging.getLogger(package).setLevel(logging.INFO)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:

@@ -222,3 +222,31 @@ def test_batch_match_snapshots_every_jobseeker_then_has_nothing_to_do(
     assert main(argv) == 0
     second = json.loads(capsys.readouterr().out)
     assert (second["matched"], second["current"]) == (0, 3)
+
+
+def test_own_packages_are_the_distributions() -> None:
+    import tomllib
+
+    from karyab.cli import OWN_PACKAGES
+
+    config = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
+    assert sorted(OWN_PACKAGES) == sorted(config["tool"]["mypy"]["packages"])
+
+
+def test_commands_keep_library_info_logs_quiet(tmp_path: Path) -> None:
+    # A command's stderr is for the user: the product's own progress, not alembic's
+    # migration steps or faiss's loader; -v shows everything.
+    import subprocess
+    import sys
+
+    command = ["match", "حسابدار", "-k", "1", "--data-dir", str(tmp_path), "--encoder", "hashing"]
+    karyab = [sys.executable, "-m", "karyab.cli"]
+    quiet = subprocess.run(
+        [*karyab, *command], capture_output=True, text=True, timeout=300, check=True
+    )
+    assert "INFO storage.migrate" in quiet.stderr  # the product's own lines stay
+    assert "INFO alembic" not in quiet.stderr and "INFO faiss" not in quiet.stderr
+    loud = subprocess.run(
+        [*karyab, "-v", *command], capture_output=True, text=True, timeout=300, check=True
+    )
+    assert "INFO alembic" in loud.stderr
