@@ -134,6 +134,7 @@ postings = Table(
     Column("kind", Text, nullable=False),
     Column("id", Text, nullable=False),
     Column("title", Text, nullable=False),
+    Column("title_folded", Text),  # storage.folding.fold_title(title), what a search reads
     Column("month", Integer),
     Column("province", Text),
     Column("isco_code", Text),

@@ -31,8 +31,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.periods import PeriodError, parse_month
 from karyab.records import Jobseeker, Vacancy
-from nlp.chars import KASHIDA, LETTER_VARIANTS, ZWNJ
 from storage.errors import StoreError
+from storage.folding import fold_title
 from storage.migrate import check_at_head, upgrade_engine
 from storage.schema import (
     APPLICATION_STATUSES,
@@ -76,29 +76,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-# Spelling variants a title search folds away on both sides (the stored titles keep the
-# writer's spelling): Arabic yeh, alef maksura and kaf, ZWNJ written as a space, kashida.
-# Each fold is a replace() over every scanned title: these five cost 0.3 s on 100,000
-# vacancies where all of the normaliser's 23 letter variants cost 1.4 s (plain lower() 0.1 s).
-_TITLE_FOLDS = (*((v, LETTER_VARIANTS[v]) for v in "يىك"), (ZWNJ, " "), (KASHIDA, ""))
-
-
-def fold_title(text: str) -> str:
-    """A title or search text with the variants of ``_TITLE_FOLDS`` folded, lower-cased."""
-    text = text.lower()
-    for variant, folded in _TITLE_FOLDS:
-        text = text.replace(variant, folded)
-    return text
-
-
-def _folded(column: Any) -> Any:
-    """``fold_title`` in SQL (``replace`` exists in SQLite and PostgreSQL)."""
-    expression = func.lower(column)
-    for variant, folded in _TITLE_FOLDS:
-        expression = func.replace(expression, variant, folded)
-    return expression
-
 
 # Ids per IN (...) query: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 _IN_CHUNK = 1000
@@ -478,6 +455,7 @@ class SqlStore(SnapshotStoreMixin):
                 "kind": kind,
                 "id": r.id,
                 "title": r.title,
+                "title_folded": fold_title(r.title),
                 "month": _month_of(r),
                 "province": r.province,
                 "isco_code": r.isco_code,
@@ -488,7 +466,16 @@ class SqlStore(SnapshotStoreMixin):
             for r in records
         }
         stmt = self._insert(postings_table)
-        columns = ["title", "month", "province", "isco_code", "skills", "phrases", "archived"]
+        columns = [
+            "title",
+            "title_folded",
+            "month",
+            "province",
+            "isco_code",
+            "skills",
+            "phrases",
+            "archived",
+        ]
         stmt = stmt.on_conflict_do_update(
             index_elements=[postings_table.c.kind, postings_table.c.id],
             set_={c: stmt.excluded[c] for c in columns},
@@ -1032,9 +1019,9 @@ class SqlStore(SnapshotStoreMixin):
         if province is not None:
             where.append(facts.c.province == province)
         if title_contains:
-            where.append(
-                _folded(facts.c.title).contains(fold_title(title_contains), autoescape=True)
-            )
+            # Folded when written: a scan of one column, no per-row replace() chain (that
+            # took 0.32 s on 100,000 vacancies against 0.10 s).
+            where.append(facts.c.title_folded.contains(fold_title(title_contains), autoescape=True))
         page = (
             select(table.c.record)
             .select_from(joined)

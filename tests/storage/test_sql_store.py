@@ -391,6 +391,34 @@ def test_migration_brings_an_empty_database_to_head(db_url: str) -> None:
     assert _schema_drift(db_url) == []
 
 
+def test_migration_folds_the_titles_stored_before_it(db_url: str) -> None:
+    from alembic import command
+
+    from storage.folding import fold_title
+
+    titles = ["كارشناس فروش", "برنامه\u200cنویس Python", "حسابـــدار", "منشي"]
+    engine = make_engine(db_url)
+    with engine.begin() as conn:  # a store at revision 0003, with postings but no fold
+        command.upgrade(migrate.alembic_config(conn), "0003")
+        for i, title in enumerate(titles):
+            conn.execute(
+                text(
+                    "INSERT INTO postings (kind, id, title, skills, phrases, archived) "
+                    "VALUES ('vacancy', :id, :title, '', '', false)"
+                ),
+                {"id": f"v{i}", "title": title},
+            )
+    engine.dispose()
+    migrate.upgrade(db_url)
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        stored = dict(conn.execute(text("SELECT title, title_folded FROM postings")).all())
+    engine.dispose()
+    assert stored == {title: fold_title(title) for title in titles}
+    assert stored["كارشناس فروش"] == "کارشناس فروش"
+    assert stored["برنامه\u200cنویس Python"] == "برنامه نویس python"
+
+
 def test_a_store_needs_a_database_its_code_knows(db_url: str) -> None:
     with pytest.raises(StoreError, match=r"run storage\.migrate\.upgrade"):
         SqlStore(db_url, migrate=False)  # a deployment that migrates separately forgot to
