@@ -77,6 +77,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+# A vacancy list with at most this many matches sorts them; with more, it walks the newest.
+_SORTED_PAGE_LIMIT = 2000
 # Ids per IN (...) query: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 _IN_CHUNK = 1000
 _REDACTED = "[redacted]"
@@ -1022,17 +1024,24 @@ class SqlStore(SnapshotStoreMixin):
             # Folded when written: a scan of one column, no per-row replace() chain (that
             # took 0.32 s on 100,000 vacancies against 0.10 s).
             where.append(facts.c.title_folded.contains(fold_title(title_contains), autoescape=True))
-        page = (
-            select(table.c.record)
-            .select_from(joined)
-            .where(*where)
-            .order_by(table.c.updated_seq.desc(), table.c.id)
-            .limit(limit)
-            .offset(offset)
-        )
         total = select(func.count()).select_from(joined).where(*where)
+        newest_first = (table.c.updated_seq.desc(), table.c.id)
         with self._read() as conn:
             count = int(conn.execute(total).scalar_one())
+            if count == 0 or offset >= count:
+                return [], count
+            if count <= _SORTED_PAGE_LIMIT:
+                # Few matches: sort them (walking the newest for them would read most rows).
+                page = select(table.c.record).select_from(joined).where(*where)
+            else:
+                # Many: walk the newest vacancies, checking each one's posting, and stop at
+                # the page's end. Joined, SQLite sorted all of them first (0.31 s against
+                # 0.03 s for the first page of 100,000 unfiltered).
+                posted = select(facts.c.id).where(
+                    facts.c.kind == "vacancy", facts.c.id == table.c.id, *where
+                )
+                page = select(table.c.record).where(posted.exists())
+            page = page.order_by(*newest_first).limit(limit).offset(offset)
             payloads = conn.execute(page).scalars().all()
         records = [decode_record("vacancy", payload) for payload in payloads]
         return [record for record in records if isinstance(record, Vacancy)], count

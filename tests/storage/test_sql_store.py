@@ -558,3 +558,51 @@ def test_a_failed_adoption_leaves_the_file_as_it_was(
 def test_a_bare_postgresql_url_gets_psycopg() -> None:
     assert database_url("postgresql://u@db/karyab").drivername == "postgresql+psycopg"
     assert database_url("sqlite:///x.sqlite3").drivername == "sqlite"
+
+
+# -- listing ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"province": "فارس"},
+        {"province": "ایلام"},  # none there
+        {"title_contains": "حسابدار"},
+        {"title_contains": "zzz"},
+        {"offset": 7},
+        {"province": "تهران", "limit": 3, "offset": 2},
+        {"offset": 40},  # past the end
+    ],
+)
+def test_vacancy_pages_are_the_same_sorted_or_walked(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch, query: dict[str, Any]
+) -> None:
+    # A list with few matches sorts them, with many walks the newest vacancies: the two
+    # plans must give the same page, in the same order (writes share an updated_seq per
+    # batch, so the id breaks ties).
+    import storage.sql_store as sql_store
+
+    provinces = ["تهران", "فارس", "تهران"]
+    for batch in range(4):
+        records = [
+            _vacancy(
+                f"v{batch}-{i}",
+                title="حسابدار" if i % 2 else "كارشناس فروش",
+                province=provinces[i % 3],
+            )
+            for i in range(6)
+        ]
+        store.upsert("vacancy", records, _vectors(6), _vectors(6, 1), "enc")
+    store.delete("vacancy", ["v0-1"])
+    pages = {}
+    for limit in (0, 10_000):
+        monkeypatch.setattr(sql_store, "_SORTED_PAGE_LIMIT", limit)
+        page, total = store.list_vacancies(**query)
+        pages[limit] = ([v.id for v in page], total)
+    assert pages[0] == pages[10_000]
+    ids, total = pages[0]
+    if not query:
+        assert total == 23 and len(ids) == 20 and "v0-1" not in ids
+        assert ids[:6] == sorted(ids[:6]) and ids[0].startswith("v3-")  # newest batch first
