@@ -17,7 +17,7 @@ Targets: p99 <= 150 ms at 20 connections over 100,000 vacancies with zero errors
 >= 500 requests/s with p99 <= 100 ms (issue 8).
 
     python benchmarks/api_load.py [--vacancies 100000] [--connections 20] [--duration 30]
-        [--workers 1] [--data-dir DIR] [--json OUT]
+        [--workers 1] [--jobseekers N] [--data-dir DIR] [--json OUT]
 """
 
 from __future__ import annotations
@@ -197,6 +197,12 @@ def main() -> None:
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--k", type=int, default=10)
+    parser.add_argument(
+        "--jobseekers",
+        type=int,
+        default=None,
+        help="cycle over the first N stored jobseekers (default: all of them)",
+    )
     parser.add_argument("--data-dir", type=Path, default=None, help="build or reuse the store here")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = parser.parse_args()
@@ -205,6 +211,7 @@ def main() -> None:
 
     data_dir = args.data_dir or REPO / ".karyab-data" / f"load-{args.vacancies}"
     counts, jobseekers = build_store(data_dir, args.vacancies)
+    jobseekers = jobseekers[: args.jobseekers]
     print(f"store: {counts['vacancy']} vacancies, {counts['jobseeker']} jobseekers in {data_dir}")
 
     port = _free_port()
@@ -249,6 +256,7 @@ def main() -> None:
         payload: dict[str, Any] = {
             "vacancies": counts["vacancy"],
             "jobseekers": counts["jobseeker"],
+            "jobseekers_cycled": len(jobseekers),
             "connections": args.connections,
             "workers": args.workers,
             "duration_s": args.duration,

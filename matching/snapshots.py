@@ -146,17 +146,35 @@ class SnapshotRecommender:
         self._decoded = _Lru(self.policy.cache_size)
 
     def cached(self, jobseeker_id: str, k: int) -> list[Match] | None:
-        """The answer when a current snapshot is decoded in memory (one small query, no
-        lock, no index), else None: cheap enough to run on the server's event loop."""
+        """The answer when a current snapshot holds it, decoded in memory or read and
+        decoded now (two small queries and a JSON decode, about 2 ms; no lock, no index),
+        else None: cheap enough to run on the server's event loop."""
         if k > self.policy.depth:
             return None
-        return self._in_memory(jobseeker_id, self.store.snapshot_state(jobseeker_id), k)
+        state = self.store.snapshot_state(jobseeker_id)
+        found = self._in_memory(jobseeker_id, state, k)
+        if found is None and _holds(state, k) and state.watermark == state.generation:
+            found = self._decode_current(jobseeker_id, state, k)
+        return found
 
     def _in_memory(self, jobseeker_id: str, state: SnapshotState, k: int) -> list[Match] | None:
         if not _holds(state, k) or state.watermark != state.generation:
             return None
         found = self._decoded.get((jobseeker_id, state.snapshot_seq, state.watermark))
         return None if found is None else found[:k]
+
+    def _decode_current(
+        self, jobseeker_id: str, state: SnapshotState, k: int
+    ) -> list[Match] | None:
+        """A current snapshot (no vacancy written since) read, decoded and kept; None when a
+        writer replaced it since ``state`` was read."""
+        version = (jobseeker_id, state.profile_seq, state.watermark)
+        snapshot = self.store.snapshot(jobseeker_id)
+        if snapshot is None or (snapshot.jobseeker_seq, snapshot.watermark) != version[1:]:
+            return None
+        matches = [match_from_dict(m) for m in snapshot.matches]
+        self._decoded.put(version, matches)
+        return matches[:k]
 
     def recommend(self, jobseeker_id: str, k: int) -> list[Match]:
         """The best ``k`` vacancies (``k`` ≤ depth), from the snapshot where it still holds."""
@@ -172,14 +190,17 @@ class SnapshotRecommender:
         if found is not None:
             return found
         assert profile_seq is not None  # _holds checked it
+        if state.watermark == generation:
+            found = self._decode_current(jobseeker_id, state, k)
+            return (
+                found
+                if found is not None
+                else self.refresh(jobseeker_id, profile_seq, generation)[:k]
+            )
         version = (jobseeker_id, profile_seq, state.watermark)
         snapshot = self.store.snapshot(jobseeker_id)
         if snapshot is None or (snapshot.jobseeker_seq, snapshot.watermark) != version[1:]:
             return self.refresh(jobseeker_id, profile_seq, generation)[:k]  # raced a writer
-        if snapshot.watermark == generation:
-            matches = [match_from_dict(m) for m in snapshot.matches]
-            self._decoded.put(version, matches)
-            return matches[:k]
         self.sync(generation)
         changed = self.store.changed_since("vacancy", snapshot.watermark, self.policy.max_changes)
         if changed is None:

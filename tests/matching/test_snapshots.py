@@ -264,7 +264,23 @@ def test_deleting_a_jobseeker_deletes_its_snapshot(engine: Karyab) -> None:
     assert engine.store.snapshot("js-acc") is None
 
 
-def test_cached_answers_only_from_a_current_snapshot_in_memory(engine: Karyab) -> None:
+def test_cached_reads_a_current_snapshot_that_is_not_in_memory(
+    tmp_path: Path, engine: Karyab, no_search: list[str]
+) -> None:
+    # Another worker (or the nightly batch) wrote the snapshot: this process has not decoded
+    # it, and still answers without a search.
+    first = engine.recommendations("js-acc", 3)
+    assert no_search == ["js-acc"]
+    other = hashing_engine(tmp_path, snapshot_depth=8)
+    try:
+        assert other.cached_recommendations("js-acc", 3) == first
+        assert other.cached_recommendations("js-acc", 2) == first[:2]
+    finally:
+        other.close()
+    assert no_search == ["js-acc"]
+
+
+def test_cached_answers_only_from_a_current_snapshot(engine: Karyab) -> None:
     assert engine.cached_recommendations("js-acc", 3) is None  # no snapshot yet
     first = engine.recommendations("js-acc", 3)
     assert engine.cached_recommendations("js-acc", 3) == first
