@@ -151,30 +151,23 @@ class SnapshotRecommender:
         else None: cheap enough to run on the server's event loop."""
         if k > self.policy.depth:
             return None
-        state = self.store.snapshot_state(jobseeker_id)
-        found = self._in_memory(jobseeker_id, state, k)
-        if found is None and _holds(state, k) and state.watermark == state.generation:
-            found = self._decode_current(jobseeker_id, state, k)
-        return found
+        return self._current(jobseeker_id, self.store.snapshot_state(jobseeker_id), k)
 
-    def _in_memory(self, jobseeker_id: str, state: SnapshotState, k: int) -> list[Match] | None:
+    def _current(self, jobseeker_id: str, state: SnapshotState, k: int) -> list[Match] | None:
+        """The best ``k`` from a snapshot that holds them and is current (no vacancy written
+        since): decoded in memory, else read, decoded and kept now. None otherwise, or when
+        a writer replaced the snapshot since ``state`` was read."""
         if not _holds(state, k) or state.watermark != state.generation:
             return None
-        found = self._decoded.get((jobseeker_id, state.snapshot_seq, state.watermark))
-        return None if found is None else found[:k]
-
-    def _decode_current(
-        self, jobseeker_id: str, state: SnapshotState, k: int
-    ) -> list[Match] | None:
-        """A current snapshot (no vacancy written since) read, decoded and kept; None when a
-        writer replaced it since ``state`` was read."""
-        version = (jobseeker_id, state.profile_seq, state.watermark)
-        snapshot = self.store.snapshot(jobseeker_id)
-        if snapshot is None or (snapshot.jobseeker_seq, snapshot.watermark) != version[1:]:
-            return None
-        matches = [match_from_dict(m) for m in snapshot.matches]
-        self._decoded.put(version, matches)
-        return matches[:k]
+        version = (jobseeker_id, state.snapshot_seq, state.watermark)
+        found = self._decoded.get(version)
+        if found is None:
+            snapshot = self.store.snapshot(jobseeker_id)
+            if snapshot is None or (snapshot.jobseeker_seq, snapshot.watermark) != version[1:]:
+                return None
+            found = [match_from_dict(m) for m in snapshot.matches]
+            self._decoded.put(version, found)
+        return found[:k]
 
     def recommend(self, jobseeker_id: str, k: int) -> list[Match]:
         """The best ``k`` vacancies (``k`` ≤ depth), from the snapshot where it still holds."""
@@ -186,17 +179,12 @@ class SnapshotRecommender:
         profile_seq, generation = state.profile_seq, state.generation
         if not _holds(state, k):
             return self.refresh(jobseeker_id, profile_seq, generation)[:k]
-        found = self._in_memory(jobseeker_id, state, k)
-        if found is not None:
-            return found
         assert profile_seq is not None  # _holds checked it
         if state.watermark == generation:
-            found = self._decode_current(jobseeker_id, state, k)
-            return (
-                found
-                if found is not None
-                else self.refresh(jobseeker_id, profile_seq, generation)[:k]
-            )
+            found = self._current(jobseeker_id, state, k)
+            if found is None:  # raced a writer
+                return self.refresh(jobseeker_id, profile_seq, generation)[:k]
+            return found
         version = (jobseeker_id, profile_seq, state.watermark)
         snapshot = self.store.snapshot(jobseeker_id)
         if snapshot is None or (snapshot.jobseeker_seq, snapshot.watermark) != version[1:]:
