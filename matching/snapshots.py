@@ -12,8 +12,6 @@ result becomes the new snapshot.
 from __future__ import annotations
 
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal, Protocol
@@ -28,13 +26,10 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class SnapshotPolicy:
     """``depth``: matches kept per jobseeker (requests for more search live);
-    ``max_changes``: vacancies written since a snapshot beyond which it is recomputed;
-    ``cache_size``: decoded snapshots kept in memory, keyed by their version, so a hit
-    costs one small query."""
+    ``max_changes``: vacancies written since a snapshot beyond which it is recomputed."""
 
     depth: int = 50
     max_changes: int = 2_000
-    cache_size: int = 2_000  # decoded snapshots kept in memory (a version each)
 
     def __post_init__(self) -> None:
         if self.depth < 1 or self.max_changes < 0:
@@ -43,7 +38,9 @@ class SnapshotPolicy:
 
 class SnapshotStore(Protocol):
     def snapshot(self, jobseeker_id: str) -> Snapshot | None: ...
-    def snapshot_state(self, jobseeker_id: str) -> SnapshotState: ...
+    def snapshot_head(
+        self, jobseeker_id: str, k: int
+    ) -> tuple[SnapshotState, tuple[dict[str, Any], ...]]: ...
     def save_snapshots(self, snapshots: list[Snapshot]) -> None: ...
     def record_seq(self, kind: Literal["vacancy", "jobseeker"], record_id: str) -> int | None: ...
     def generation(self) -> int: ...
@@ -78,31 +75,6 @@ def match_from_dict(data: dict[str, Any]) -> Match:
     )
 
 
-class _Lru:
-    """A bounded, thread-safe map that forgets the least recently used entry."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[str, int | None, int | None], list[Match]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, int | None, int | None]) -> list[Match] | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: tuple[str, int | None, int | None], value: list[Match]) -> None:
-        if self.size <= 0:
-            return
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
 def _holds(state: SnapshotState, k: int) -> bool:
     """A snapshot exists for the profile as it is now and vouches for ``k`` positions."""
     return (
@@ -110,6 +82,14 @@ def _holds(state: SnapshotState, k: int) -> bool:
         and state.snapshot_seq == state.profile_seq
         and k <= (state.depth or 0)
     )
+
+
+def _current(state: SnapshotState, head: tuple[dict[str, Any], ...], k: int) -> list[Match] | None:
+    """The best ``k`` from a snapshot that holds them and is current (no vacancy written
+    since it was computed), else None."""
+    if not _holds(state, k) or state.watermark != state.generation:
+        return None
+    return [match_from_dict(m) for m in head]
 
 
 def merge(kept: list[Match], fresh: list[Match], depth: int) -> list[Match]:
@@ -143,31 +123,16 @@ class SnapshotRecommender:
         self.live_vacancies = live_vacancies
         self.guard = guard
         self.policy = policy or SnapshotPolicy()
-        self._decoded = _Lru(self.policy.cache_size)
 
     def cached(self, jobseeker_id: str, k: int) -> list[Match] | None:
-        """The answer when a current snapshot holds it, decoded in memory or read and
-        decoded now (two small queries and a JSON decode, about 2 ms; no lock, no index),
-        else None: cheap enough to run on the server's event loop."""
+        """The answer when a current snapshot holds it, else None: one small query, and
+        only the ``k`` matches returned are decoded (no lock, no index, about 0.5 ms), cheap
+        enough to run on the server's event loop. Every call decodes its own matches, so
+        callers may change them."""
         if k > self.policy.depth:
             return None
-        return self._current(jobseeker_id, self.store.snapshot_state(jobseeker_id), k)
-
-    def _current(self, jobseeker_id: str, state: SnapshotState, k: int) -> list[Match] | None:
-        """The best ``k`` from a snapshot that holds them and is current (no vacancy written
-        since): decoded in memory, else read, decoded and kept now. None otherwise, or when
-        a writer replaced the snapshot since ``state`` was read."""
-        if not _holds(state, k) or state.watermark != state.generation:
-            return None
-        version = (jobseeker_id, state.snapshot_seq, state.watermark)
-        found = self._decoded.get(version)
-        if found is None:
-            snapshot = self.store.snapshot(jobseeker_id)
-            if snapshot is None or (snapshot.jobseeker_seq, snapshot.watermark) != version[1:]:
-                return None
-            found = [match_from_dict(m) for m in snapshot.matches]
-            self._decoded.put(version, found)
-        return found[:k]
+        state, head = self.store.snapshot_head(jobseeker_id, k)
+        return _current(state, head, k)
 
     def recommend(self, jobseeker_id: str, k: int) -> list[Match]:
         """The best ``k`` vacancies (``k`` ≤ depth), from the snapshot where it still holds."""
@@ -175,16 +140,14 @@ class SnapshotRecommender:
             self.sync(self.store.generation())
             with self.guard:
                 return self.ranker.recommend_vacancies(jobseeker_id, k)
-        state = self.store.snapshot_state(jobseeker_id)
+        state, head = self.store.snapshot_head(jobseeker_id, k)
+        found = _current(state, head, k)
+        if found is not None:
+            return found
         profile_seq, generation = state.profile_seq, state.generation
         if not _holds(state, k):
             return self.refresh(jobseeker_id, profile_seq, generation)[:k]
         assert profile_seq is not None  # _holds checked it
-        if state.watermark == generation:
-            found = self._current(jobseeker_id, state, k)
-            if found is None:  # raced a writer
-                return self.refresh(jobseeker_id, profile_seq, generation)[:k]
-            return found
         version = (jobseeker_id, profile_seq, state.watermark)
         snapshot = self.store.snapshot(jobseeker_id)
         if snapshot is None or (snapshot.jobseeker_seq, snapshot.watermark) != version[1:]:
@@ -247,5 +210,3 @@ class SnapshotRecommender:
             self.store.save_snapshots([snapshot])
         except StoreError as error:  # a busy store costs the next request a search, no more
             logger.warning("could not keep the snapshot of %s: %s", jobseeker_id, error)
-            return
-        self._decoded.put((jobseeker_id, profile_seq, watermark), list(matches))

@@ -247,7 +247,8 @@ recommendation_snapshots = Table(
     Column("watermark", BIGINT, nullable=False),  # the store generation it reflects
     Column("depth", Integer, nullable=False),
     Column("computed_at", UtcDateTime, nullable=False),
-    Column("matches", Text, nullable=False),  # JSON list of ranked matches
+    # The ranked matches, best first: storage.snapshots.encode_matches.
+    Column("ranked", LargeBinary, nullable=False),
 )
 
 

@@ -264,11 +264,11 @@ def test_deleting_a_jobseeker_deletes_its_snapshot(engine: Karyab) -> None:
     assert engine.store.snapshot("js-acc") is None
 
 
-def test_cached_reads_a_current_snapshot_that_is_not_in_memory(
+def test_cached_answers_from_a_snapshot_another_process_wrote(
     tmp_path: Path, engine: Karyab, no_search: list[str]
 ) -> None:
-    # Another worker (or the nightly batch) wrote the snapshot: this process has not decoded
-    # it, and still answers without a search.
+    # Another worker (or the nightly batch) wrote the snapshot: this process answers from it
+    # without a search.
     first = engine.recommendations("js-acc", 3)
     assert no_search == ["js-acc"]
     other = hashing_engine(tmp_path, snapshot_depth=8)
@@ -289,3 +289,16 @@ def test_cached_answers_only_from_a_current_snapshot(engine: Karyab) -> None:
     engine.add_vacancies([replace(VACANCIES[0], id="new", text="فوری " + VACANCIES[0].text)])
     assert engine.cached_recommendations("js-acc", 3) is None  # the store moved on
     assert engine.cached_recommendations("nobody", 3) is None
+
+
+def test_each_answer_is_its_own_copy(engine: Karyab) -> None:
+    first = engine.recommendations("js-acc", 3)
+    served = engine.cached_recommendations("js-acc", 3)
+    assert served == first
+    assert served is not None and served[0].details
+    for value in served[0].details.values():  # a caller decorating its answer in place
+        if isinstance(value, list | dict):
+            value.clear()
+    served[0].details.clear()
+    assert engine.cached_recommendations("js-acc", 3) == first
+    assert engine.recommendations("js-acc", 3) == first

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from karyab.records import Jobseeker, Vacancy
-from storage.snapshots import Snapshot
+from storage.snapshots import Snapshot, decode_matches, encode_matches
 from storage.sql_store import SqlStore
 
 
@@ -90,3 +91,53 @@ def test_snapshot_state_in_one_read(store: SqlStore) -> None:
     state = store.snapshot_state("js")
     assert (state.profile_seq, state.snapshot_seq, state.watermark, state.depth) == (seq, seq, 3, 5)
     assert state.generation == store.generation()
+
+
+MATCHES = [
+    {"id": "v1", "title": "برنامه\u200cنویس Python", "score": 0.91, "details": {"a": [1, 2]}},
+    # A line break, a tab and a quote inside strings stay inside their match.
+    {"id": "v2", "title": 'کارشناس\nفروش\t"ارشد"', "score": 0.5, "details": {}},
+    {"id": "v3", "title": "منشي", "score": np.float64(0.25), "details": {"n": None}},
+]
+
+
+@pytest.mark.parametrize(
+    ("matches", "limit", "expected"),
+    [
+        (MATCHES, None, MATCHES),
+        (MATCHES, 2, MATCHES[:2]),
+        (MATCHES, 1, MATCHES[:1]),
+        (MATCHES, 0, []),
+        (MATCHES, 10, MATCHES),  # more than there are
+        ([], None, []),
+        ([], 5, []),
+    ],
+)
+def test_matches_encode_and_decode(
+    matches: list[dict], limit: int | None, expected: list[dict]
+) -> None:
+    payload = encode_matches(matches)
+    assert isinstance(payload, bytes)
+    assert list(decode_matches(payload, limit)) == expected
+
+
+def test_matches_are_stored_compressed() -> None:
+    repeated = [
+        {**MATCHES[0], "id": f"v{i}", "skills": ["http://data.europa.eu/esco/skill/x"] * 20}
+        for i in range(20)
+    ]
+    assert len(encode_matches(repeated)) < len(json.dumps(repeated)) / 5
+
+
+def test_snapshot_head_reads_the_state_and_the_best_k(store: SqlStore) -> None:
+    _put(store, "jobseeker", ["js"])
+    seq = store.record_seq("jobseeker", "js")
+    state, head = store.snapshot_head("js", 2)
+    assert head == () and state.snapshot_seq is None and state.profile_seq == seq
+    store.save_snapshots([_snapshot("js", seq, 7, 3)])
+    state, head = store.snapshot_head("js", 2)
+    assert state == store.snapshot_state("js")
+    assert (state.snapshot_seq, state.watermark, state.depth) == (seq, 7, 5)
+    assert head == _snapshot("js", seq, 7, 3).matches[:2]
+    state, head = store.snapshot_head("nobody", 2)
+    assert head == () and state.profile_seq is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -417,6 +418,47 @@ def test_migration_folds_the_titles_stored_before_it(db_url: str) -> None:
     assert stored == {title: fold_title(title) for title in titles}
     assert stored["كارشناس فروش"] == "کارشناس فروش"
     assert stored["برنامه\u200cنویس Python"] == "برنامه نویس python"
+
+
+def test_migration_compresses_the_snapshots_stored_before_it(db_url: str) -> None:
+    from alembic import command
+
+    matches = [
+        {"id": f"v{i}", "title": "برنامه\u200cنویس Python\nارشد", "score": 1 - i / 10}
+        for i in range(3)
+    ]
+    engine = make_engine(db_url)
+    with engine.begin() as conn:  # a store at revision 0004, its snapshots JSON text
+        command.upgrade(migrate.alembic_config(conn), "0004")
+        for i in range(3):
+            conn.execute(
+                text(
+                    "INSERT INTO recommendation_snapshots (jobseeker_id, jobseeker_seq,"
+                    " watermark, depth, computed_at, matches) VALUES (:id, 1, 2, 20,"
+                    " '2026-11-27 08:30:00', :matches)"
+                ),
+                {"id": f"js{i}", "matches": json.dumps(matches[i:], ensure_ascii=False)},
+            )
+    engine.dispose()
+    migrate.upgrade(db_url)
+    store = SqlStore(db_url)
+    try:
+        for i in range(3):
+            snapshot = store.snapshot(f"js{i}")
+            assert snapshot is not None and list(snapshot.matches) == matches[i:]
+            assert (snapshot.jobseeker_seq, snapshot.watermark, snapshot.depth) == (1, 2, 20)
+    finally:
+        store.close()
+    engine = make_engine(db_url)
+    with engine.begin() as conn:  # and back: the JSON text again
+        command.downgrade(migrate.alembic_config(conn), "0004")
+        stored = dict(
+            conn.execute(text("SELECT jobseeker_id, matches FROM recommendation_snapshots")).all()
+        )
+    engine.dispose()
+    assert {key: json.loads(value) for key, value in stored.items()} == {
+        f"js{i}": matches[i:] for i in range(3)
+    }
 
 
 def test_a_store_needs_a_database_its_code_knows(db_url: str) -> None:
