@@ -100,7 +100,7 @@ class SkillKnowledge:
         init=False, repr=False, compare=False
     )
     _label: Callable[[str], str] = field(init=False, repr=False, compare=False)
-    _courses: Callable[[str], tuple[dict[str, object], ...]] = field(
+    _courses: Callable[[str, str | None], tuple[dict[str, object], ...]] = field(
         init=False, repr=False, compare=False
     )
 
@@ -124,11 +124,12 @@ class SkillKnowledge:
     def _label_of(self, skill_id: str) -> str:
         return self.taxonomy.get(skill_id).label_fa if skill_id in self.taxonomy else skill_id
 
-    def _courses_for(self, skill_id: str) -> tuple[dict[str, object], ...]:
-        """The courses offered for a missing skill, as results list them."""
+    def _courses_for(self, skill_id: str, occupation: str | None) -> tuple[dict[str, object], ...]:
+        """The courses offered for a skill a vacancy of ``occupation`` misses, as results list
+        them."""
         return tuple(
             {"id": course.id, "title_fa": course.title_fa, "hours": course.hours}
-            for offer in training_for([skill_id], self.catalogue)
+            for offer in training_for([skill_id], self.catalogue, self.taxonomy, occupation)
             for course in map(self.catalogue.get, offer.course_ids)
         )
 
@@ -150,7 +151,7 @@ class SkillKnowledge:
         )
         training: list[dict[str, object]] = []
         for skill_id in gap.missing:
-            courses = self._courses(skill_id)
+            courses = self._courses(skill_id, vacancy.isco_code or vacancy.isco_guess)
             if courses:  # copies: a result's details are its own
                 training.append({"skill": label(skill_id), "courses": [dict(c) for c in courses]})
         details: dict[str, object] = {

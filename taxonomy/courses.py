@@ -36,6 +36,10 @@ class CourseCatalogue:
         for course in courses:
             for skill_id in course.skill_ids:
                 self._by_skill[skill_id].append(course)
+        units: dict[str, set[str]] = defaultdict(set)
+        for course in courses:
+            units[course.sector].update(course.isco_units)
+        self._sector_units = {sector: frozenset(found) for sector, found in units.items()}
         for listed in self._by_skill.values():
             # Focused, short courses first: they close one gap with the least time.
             listed.sort(key=lambda c: (len(c.skill_ids), c.hours))
@@ -51,6 +55,10 @@ class CourseCatalogue:
 
     def teaching(self, skill_id: str) -> list[Course]:
         return list(self._by_skill.get(skill_id, []))
+
+    def sector_units(self, sector: str) -> frozenset[str]:
+        """The ISCO unit groups the catalogue's courses of ``sector`` train for."""
+        return self._sector_units.get(sector, frozenset())
 
     @property
     def skills_taught(self) -> set[str]:

@@ -83,6 +83,11 @@ class SkillTaxonomy:
         self._skills = {skill.id: skill for skill in skills}
         self._groups = {group.id: group for group in groups}
         self._relations = relations
+        held_in: dict[str, set[str]] = {}
+        for unit, rows in relations.items():
+            for row in rows:
+                held_in.setdefault(row.skill_id, set()).add(unit[:2])
+        self._breadth = {skill_id: len(groups) for skill_id, groups in held_in.items()}
 
     def __contains__(self, skill_id: object) -> bool:
         return isinstance(skill_id, str) and skill_id in self._skills
@@ -122,6 +127,12 @@ class SkillTaxonomy:
             seen[concept] = None
             frontier.extend(self.parents(concept))
         return list(seen)
+
+    def breadth(self, skill_id: str) -> int:
+        """How many ISCO sub-major groups have a unit group that holds the skill: 1 to 3 for
+        a trade's own skill, 8 or more for one every trade asks (hygiene, protective
+        equipment, handling complaints)."""
+        return self._breadth.get(skill_id, 0)
 
     def for_occupation(self, unit_code: str, relation: str | None = None) -> list[OccupationSkill]:
         """Skills of an ISCO-08 unit group, most widely held first."""

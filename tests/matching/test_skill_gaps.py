@@ -96,3 +96,23 @@ def test_each_comparison_owns_its_training_details(engine: Karyab) -> None:
         offer["courses"].clear()
     again = knowledge.compare(vacancy, seeker, text_key(seeker.document()))
     assert again is not None and again[1]["training"] == expected
+
+
+def test_training_suits_the_vacancys_occupation(engine: Karyab) -> None:
+    # Personal hygiene is taught inside hairdressing and nail courses: a developer vacancy
+    # asking for it gets none of them, a barber's vacancy does.
+    knowledge = engine.matcher.skills
+    assert knowledge is not None
+    hygiene = next(s.id for s in knowledge.taxonomy if s.label_fa == "رعایت بهداشت فردی")
+    seeker = engine.get("jobseeker", "js")
+    assert isinstance(seeker, Jobseeker)
+
+    def training(isco_code: str) -> list[dict[str, object]]:
+        vacancy = Vacancy(id="v", title="x", text="x", isco_code=isco_code, skill_ids=(hygiene,))
+        compared = knowledge.compare(vacancy, seeker, text_key(seeker.document()))
+        assert compared is not None
+        return compared[1]["training"]  # type: ignore[return-value]
+
+    assert training("2512") == []
+    [barber] = training("5141")
+    assert barber["skill"] == "رعایت بهداشت فردی" and barber["courses"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from skills.gaps import skill_gap, training_for
-from taxonomy.courses import load_courses
+import pytest
+
+from skills.gaps import BROAD_SKILL, COURSES_PER_SKILL, NAMED, course_fit, skill_gap, training_for
+from taxonomy.courses import Course, load_courses
 from taxonomy.skills import SkillTaxonomy
 
 
@@ -51,3 +53,90 @@ def test_missing_skills_come_with_courses(skill_taxonomy: SkillTaxonomy) -> None
     assert offer.skill_id == python and 1 <= len(offer.course_ids) <= 2
     assert all(python in catalogue.get(c).skill_ids for c in offer.course_ids)
     assert training_for(["no-such-skill"], catalogue) == []
+
+
+def _course(title: str, sector: str, units: str, skill: str = "s") -> Course:
+    return Course(
+        id=title,
+        title_fa=title,
+        title_en="",
+        hours=30,
+        level="مقدماتی",
+        sector=sector,
+        skill_ids=(skill,),
+        isco_units=tuple(units.split()),
+    )
+
+
+NAIL = _course("ناخن‌کار و مراقبت دست و پا", "خدمات و زیبایی", "5142")
+EXCEL = _course("کاربر نرم‌افزار Excel", "فناوری اطلاعات", "4110 4132")
+SEPIDAR = _course("حسابداری با نرم‌افزارهای مالی (سپیدار، هلو)", "حسابداری و مالی", "4311")
+TEAM = _course("مهارت‌های ارتباطی و کار تیمی", "مهارت‌های عمومی و شغلی", "4222")
+HELPER = _course("کمک آشپز", "صنایع غذایی و آشپزی", "9412")
+
+
+@pytest.mark.parametrize(
+    ("course", "labels", "occupation", "sector_units", "fit"),
+    [
+        (NAIL, ["رعایت بهداشت فردی"], "2512", (), None),  # a developer: no
+        (NAIL, ["رعایت بهداشت فردی"], "5142", (), 4),  # its own trade
+        (NAIL, ["رعایت بهداشت فردی"], "5141", (), 3),  # a barber: the same minor group
+        (NAIL, ["رعایت بهداشت فردی"], "5120", (), 2),  # a cook: the same sub-major group
+        (NAIL, ["رعایت بهداشت فردی"], "51", (), 2),  # a group code, as analytics has them
+        (NAIL, ["رعایت بهداشت فردی"], None, (), 0),  # occupation unknown
+        (EXCEL, ["اکسل", "Excel"], "2512", (), NAMED),  # named after the skill
+        (EXCEL, ["EXCEL"], "2411", (), NAMED),  # case folded
+        (EXCEL, ["اکسل"], "2512", (), None),  # Persian label, English title
+        (SEPIDAR, ["نرم‌افزار حسابداری سپیدار", "سپیدار"], "2411", (), NAMED),  # «سپیدار،»
+        (SEPIDAR, ["هلوی"], "2411", (), None),  # a word, not a prefix
+        (TEAM, ["رهبری"], "8322", (), NAMED),  # for any trade
+        (HELPER, ["رعایت بهداشت مواد غذایی"], "5120", {"5120", "9412"}, 1),  # its sector
+        (HELPER, ["رعایت بهداشت مواد غذایی"], "2512", {"5120", "9412"}, None),
+    ],
+)
+def test_course_fit(
+    course: Course,
+    labels: list[str],
+    occupation: str | None,
+    sector_units: set[str] | tuple[str, ...],
+    fit: int | None,
+) -> None:
+    assert course_fit(course, labels, occupation, sector_units) == fit
+
+
+def _hygiene(skill_taxonomy: SkillTaxonomy) -> str:
+    return next(s.id for s in skill_taxonomy if s.label_fa == "رعایت بهداشت فردی")
+
+
+def test_a_broad_skill_gets_only_courses_that_suit_the_vacancy(
+    skill_taxonomy: SkillTaxonomy,
+) -> None:
+    catalogue = load_courses()
+    hygiene = _hygiene(skill_taxonomy)
+    assert skill_taxonomy.breadth(hygiene) >= BROAD_SKILL
+    titles = {c.id: c.title_fa for c in catalogue}
+    assert any("ناخن" in titles[c.id] for c in catalogue.teaching(hygiene))
+    # A developer vacancy: no trade teaches it as theirs, so no course at all.
+    assert training_for([hygiene], catalogue, skill_taxonomy, "2512") == []
+    # A cook: the food handlers' hygiene course; a barber: a hairdressing course.
+    [cook] = training_for([hygiene], catalogue, skill_taxonomy, "5120")
+    assert "مواد غذایی" in titles[cook.course_ids[0]]
+    [barber] = training_for([hygiene], catalogue, skill_taxonomy, "5141")
+    assert all(
+        "ناخن" in titles[c] or "پیرایشگر" in titles[c] or "آرایشگر" in titles[c]
+        for c in barber.course_ids
+    )
+    # No occupation: the catalogue's order, as before.
+    [anyone] = training_for([hygiene], catalogue)
+    assert len(anyone.course_ids) == COURSES_PER_SKILL
+
+
+def test_a_trade_skill_keeps_its_courses_wherever_it_is_asked(
+    skill_taxonomy: SkillTaxonomy,
+) -> None:
+    catalogue = load_courses()
+    procedure = next(s.id for s in skill_taxonomy if s.label_fa == "آیین دادرسی")
+    assert skill_taxonomy.breadth(procedure) < BROAD_SKILL
+    # A lawyer's vacancy, and the one course is the legal assistant's (another major group).
+    [offer] = training_for([procedure], catalogue, skill_taxonomy, "2611")
+    assert offer.course_ids == tuple(c.id for c in catalogue.teaching(procedure))
