@@ -154,6 +154,8 @@ SPELLINGS = [
     Vacancy(id="s-space", title="برنامه نویس Java", text="Java"),  # ZWNJ written as a space
     Vacancy(id="s-zwnj", title="برنامه‌نویس Go", text="Go"),
     Vacancy(id="s-kashida", title="حسابـــدار", text="حسابداری"),
+    Vacancy(id="s-grade-word", title="راننده پایه یک", text="رانندگی"),
+    Vacancy(id="s-grade-digit", title="راننده پایه ۲ (تریلی)", text="رانندگی"),
 ]
 
 
@@ -166,6 +168,11 @@ SPELLINGS = [
         ("برنامه نویس", {"s-space", "s-zwnj"}),
         ("حسابدار", {"s-kashida"}),  # kashida ignored
         ("JAVA", {"s-space"}),
+        ("پایه 1", {"s-grade-word"}),  # a grade in words, searched with digits
+        ("پایه١", {"s-grade-word"}),  # Arabic-Indic digit, glued
+        ("پایه دو", {"s-grade-digit"}),  # and in words, stored with a Persian digit
+        ("پایه ۲ (", {"s-grade-digit"}),
+        ("راننده پایه", {"s-grade-word", "s-grade-digit"}),
     ],
 )
 def test_title_search_folds_persian_spelling_variants(

@@ -420,6 +420,33 @@ def test_migration_folds_the_titles_stored_before_it(db_url: str) -> None:
     assert stored["برنامه\u200cنویس Python"] == "برنامه نویس python"
 
 
+def test_migration_folds_digits_and_grades_of_titles_stored_before_it(db_url: str) -> None:
+    from alembic import command
+
+    from storage.folding import fold_title
+
+    titles = ["راننده پایه یک", "راننده پایه ۲", "جوشکار درجه1"]
+    engine = make_engine(db_url)
+    with engine.begin() as conn:  # a store at revision 0005, folded without digits or grades
+        command.upgrade(migrate.alembic_config(conn), "0005")
+        for i, title in enumerate(titles):
+            conn.execute(
+                text(
+                    "INSERT INTO postings (kind, id, title, title_folded, skills, phrases,"
+                    " archived) VALUES ('vacancy', :id, :title, :title, '', '', false)"
+                ),
+                {"id": f"v{i}", "title": title},
+            )
+    engine.dispose()
+    migrate.upgrade(db_url)
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        stored = dict(conn.execute(text("SELECT title, title_folded FROM postings")).all())
+    engine.dispose()
+    assert stored == {title: fold_title(title) for title in titles}
+    assert set(stored.values()) == {"راننده پایه 1", "راننده پایه 2", "جوشکار درجه 1"}
+
+
 def test_migration_compresses_the_snapshots_stored_before_it(db_url: str) -> None:
     from alembic import command
 
