@@ -182,6 +182,7 @@ def cmd_batch_match(args: argparse.Namespace) -> int:
                 "jobseekers": report.jobseekers,
                 "current": report.skipped,
                 "matched": report.matched,
+                "patched": report.patched,
                 "resumed": report.resumed,
                 "reference_generation": report.reference,
                 "seconds": round(report.seconds, 2),

@@ -1,4 +1,12 @@
-"""The nightly batch: rank every jobseeker's vacancies again and keep them as snapshots.
+"""The nightly batch: bring every jobseeker's snapshot up to the store and keep it.
+
+A snapshot ranked in full knows its first stage's cuts (``Snapshot.cuts``); the next night
+it is *patched* instead of ranked again: the vacancies written since are scored where they
+pass a cut, and merged by score with the ones it holds that are unchanged; a vacancy it held
+that was removed or rewritten costs it a position it vouches for. A snapshot without cuts, of
+an older profile, vouching for under half its depth, or older than a quarter of the market
+is ranked in full. (Scores are not recomputed for the unchanged vacancies it keeps, so a
+kept match keeps the recency it had when it was ranked.)
 
 A run fixes its reference generation when it starts and records it in the store, so a run
 that was killed continues where it stopped: the next run finds the marker, keeps the
@@ -19,10 +27,10 @@ from typing import Literal, Protocol
 import numpy as np
 from tqdm import tqdm
 
-from karyab.records import Jobseeker, Vacancy
-from matching.batch_rank import BlockRanker
-from matching.snapshots import match_to_dict
-from storage.snapshots import Snapshot, now
+from karyab.records import Jobseeker, Match, Vacancy
+from matching.batch_rank import BlockRanker, Ranked, VacancyPool
+from matching.snapshots import match_from_dict, match_to_dict
+from storage.snapshots import FirstStage, Snapshot, now
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +41,7 @@ class BatchStore(Protocol):
     def generation(self) -> int: ...
     def record_seqs(self, kind: Literal["vacancy", "jobseeker"]) -> Iterable[tuple[str, int]]: ...
     def snapshot_states(self) -> dict[str, tuple[int, int]]: ...
+    def snapshots(self, jobseeker_ids: Iterable[str]) -> dict[str, Snapshot]: ...
     def save_snapshots(self, snapshots: list[Snapshot]) -> None: ...
     def meta_value(self, key: str) -> str | None: ...
     def set_meta_value(self, key: str, value: str | None) -> None: ...
@@ -52,6 +61,7 @@ class BatchReport:
     skipped: int  # already current
     matched: int
     seconds: float
+    patched: int = 0  # of those matched, the snapshots patched instead of ranked in full
 
     @property
     def per_second(self) -> float:
@@ -74,14 +84,55 @@ def due(
 # A slice of the run: (jobseeker id, the profile's updated_seq when the run listed it).
 Chunk = list[tuple[str, int]]
 # Ranks chunks and saves their snapshots wherever it runs, calling back with each chunk's
-# size as it is done (for progress).
-ChunkRunner = Callable[[list[Chunk], Callable[[int], object]], None]
+# size and result as it is done (for progress).
+ChunkRunner = Callable[[list[Chunk], Callable[[int, "ChunkResult"], object]], None]
+
+# A snapshot is patched while the vacancies written since are at most this share of the
+# market, and while it still vouches for at least half its depth.
+PATCH_SHARE = 0.25
 
 
-def snapshot_chunk(store: BatchStore, ranker: BlockRanker, chunk: Chunk, depth: int) -> int:
-    """Rank one chunk as a block and save its snapshots in one transaction; returns how
-    many. The snapshots are as new as the ranker's vacancy pool: a vacancy written since is
-    patched in when the snapshot is served."""
+@dataclass(frozen=True)
+class ChunkResult:
+    saved: int
+    patched: int
+
+
+@dataclass(frozen=True)
+class _Patch:
+    kept: list[Match]  # its matches still in the market as they were ranked
+    vouched: int
+    watermark: int
+    stage: FirstStage | None  # of its last ranking
+
+
+def _plan_patch(
+    snapshot: Snapshot | None, profile_seq: int, pool: VacancyPool, depth: int, needs_stage: bool
+) -> _Patch | None:
+    """What patching ``snapshot`` keeps, or None when it is ranked in full instead."""
+    if snapshot is None or snapshot.jobseeker_seq != profile_seq:
+        return None
+    if needs_stage and snapshot.first_stage is None:
+        return None
+    if len(pool.written_after(snapshot.watermark)) > PATCH_SHARE * len(pool):
+        return None
+    kept = [
+        match_from_dict(m)
+        for m in snapshot.matches
+        if pool.unchanged_since(m["id"], snapshot.watermark)
+    ]
+    vouched = snapshot.depth - (len(snapshot.matches) - len(kept))
+    if len(snapshot.matches) < snapshot.depth:  # it held every candidate there was
+        vouched = snapshot.depth
+    if vouched * 2 < depth:
+        return None
+    return _Patch(kept, vouched, snapshot.watermark, snapshot.first_stage)
+
+
+def snapshot_chunk(store: BatchStore, ranker: BlockRanker, chunk: Chunk, depth: int) -> ChunkResult:
+    """Patch or rank one chunk as a block and save its snapshots in one transaction. The
+    snapshots are as new as the ranker's vacancy pool: a vacancy written since is patched
+    in when the snapshot is served."""
     ids = [jobseeker_id for jobseeker_id, _ in chunk]
     stored = store.get_many("jobseeker", ids)
     vectors = store.get_vectors("jobseeker", ids, "query")
@@ -90,26 +141,49 @@ def snapshot_chunk(store: BatchStore, ranker: BlockRanker, chunk: Chunk, depth: 
         (j, seq) for j, seq in chunk if isinstance(stored.get(j), Jobseeker) and j in vectors
     ]
     if not present:
-        return 0
-    seekers = [stored[j] for j, _ in present]
-    ranked = ranker.rank(
-        seekers,  # type: ignore[arg-type]
-        np.stack([vectors[j] for j, _ in present]),
+        return ChunkResult(0, 0)
+    seekers: list[Jobseeker] = [stored[j] for j, _ in present]  # type: ignore[misc]
+    queries = np.stack([vectors[j] for j, _ in present])
+    pool = ranker.pool
+    previous = store.snapshots([j for j, _ in present])
+    needs_stage = ranker.matcher.reranking is not None
+    plans = {
+        position: plan
+        for position, (j, seq) in enumerate(present)
+        if (plan := _plan_patch(previous.get(j), seq, pool, depth, needs_stage)) is not None
+    }
+    planned = list(plans)
+    patches = ranker.patch(
+        [seekers[p] for p in planned],
+        queries[planned],
+        [plans[p].watermark for p in planned],
+        [plans[p].stage for p in planned],
+        [plans[p].kept for p in planned],
         depth,
     )
+    made: dict[int, tuple[Ranked, int]] = {}  # position → (ranked, the depth it vouches for)
+    for position, patch in zip(planned, patches, strict=True):
+        if patch is not None:
+            made[position] = (patch, plans[position].vouched)
+    patched = len(made)
+    full = [p for p in range(len(present)) if p not in made]
+    ranked = ranker.rank_block([seekers[p] for p in full], queries[full], depth)
+    for position, one in zip(full, ranked, strict=True):
+        made[position] = (one, depth)
     snapshots = [
         Snapshot(
             jobseeker_id=jobseeker_id,
             jobseeker_seq=profile_seq,
-            watermark=ranker.pool.generation,
-            depth=depth,
+            watermark=pool.generation,
+            depth=made[position][1],
             computed_at=now(),
-            matches=tuple(match_to_dict(m) for m in matches),
+            matches=tuple(match_to_dict(m) for m in made[position][0].matches),
+            first_stage=made[position][0].stage,
         )
-        for (jobseeker_id, profile_seq), matches in zip(present, ranked, strict=True)
+        for position, (jobseeker_id, profile_seq) in enumerate(present)
     ]
     store.save_snapshots(snapshots)
-    return len(snapshots)
+    return ChunkResult(len(snapshots), patched)
 
 
 def settle(ranker: BlockRanker) -> BlockRanker:
@@ -130,13 +204,12 @@ def local_runner(
     """Chunks ranked one after another in this process; the ranker (and its vacancy pool)
     is made only when there is work."""
 
-    def run(chunks: list[Chunk], done: Callable[[int], object]) -> None:
+    def run(chunks: list[Chunk], done: Callable[[int, ChunkResult], object]) -> None:
         ranker: BlockRanker | None = None
         try:
             for chunk in chunks:
                 ranker = ranker or settle(make_ranker())
-                snapshot_chunk(store, ranker, chunk, depth)
-                done(len(chunk))
+                done(len(chunk), snapshot_chunk(store, ranker, chunk, depth))
         finally:
             if ranker is not None:
                 gc.unfreeze()  # this process lives on (a test, a server): collect as usual
@@ -184,11 +257,12 @@ def batch_match(
         [(j, seqs[j]) for j in todo[start : start + chunk_size]]
         for start in range(0, len(todo), chunk_size)
     ]
-    matched = 0
+    matched = patched = 0
 
-    def done(size: int) -> None:
-        nonlocal matched
+    def done(size: int, result: ChunkResult) -> None:
+        nonlocal matched, patched
         matched += size
+        patched += result.patched
         bar.update(size)
 
     progress = tqdm(total=len(todo), desc="batch-match", unit="profile", disable=not show_progress)
@@ -203,4 +277,5 @@ def batch_match(
         skipped=skipped,
         matched=matched,
         seconds=time.perf_counter() - started,
+        patched=patched,
     )

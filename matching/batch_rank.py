@@ -15,8 +15,8 @@ exact (up to ties in cosine); past the index's exact limit the batch is the more
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
 import numpy as np
@@ -34,12 +34,15 @@ from matching.matcher import (
     Matcher,
     Reranking,
     ScoredCandidate,
+    feature_details,
     first_stage_tiers,
     reference_day,
 )
 from matching.profiles import Geography, ProfileTable
 from matching.ranker import candidate_features
+from matching.snapshots import merge
 from nlp.normalize import normalize
+from storage.snapshots import FirstStage
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +52,8 @@ _LEXICAL_BATCH = 2000
 
 class PoolSource(Protocol):
     def generation(self) -> int: ...
+
+    def record_seqs(self, kind: Literal["vacancy", "jobseeker"]) -> Iterable[tuple[str, int]]: ...
 
     def iter_vectors(
         self, kind: Literal["vacancy", "jobseeker"], batch: int = ...
@@ -66,9 +71,20 @@ class VacancyPool:
     table: ProfileTable
     lexical: sparse.csr_matrix
     attributes: AttributeTable  # row number as internal id, the index's filter fields
+    seqs: _Int  # the store generation each vacancy was last written at
+    rows: dict[str, int]  # vacancy id → row
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def written_after(self, generation: int) -> _Int:
+        """Rows of the vacancies written after ``generation``, in row order."""
+        return np.flatnonzero(self.seqs > generation)
+
+    def unchanged_since(self, vacancy_id: str, generation: int) -> bool:
+        """The vacancy is in the pool as it was at ``generation``."""
+        row = self.rows.get(vacancy_id)
+        return row is not None and int(self.seqs[row]) <= generation
 
     @classmethod
     def load(
@@ -101,8 +117,26 @@ class VacancyPool:
                 parts.append(lexical_vectors([normalize(r.document()) for r in chunk]))
                 bar.update(len(chunk))
         lexical = sparse.vstack(parts, format="csr") if parts else lexical_vectors([""])[:0]
+        # Read after the records: a vacancy written in between counts as newer than the pool.
+        written = dict(store.record_seqs("vacancy"))
+        never = np.iinfo(np.int64).max
+        seqs = np.array([written.get(r.id, never) for r in records], dtype=np.int64)
+        rows = {record.id: row for row, record in enumerate(records)}
         logger.info("vacancy pool: %d vacancies at generation %d", len(records), generation)
-        return cls(generation, tuple(records), vectors, table, lexical, attributes)
+        return cls(generation, tuple(records), vectors, table, lexical, attributes, seqs, rows)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A jobseeker's best vacancies, and how the ranking found and scored its candidates
+    (None without a re-ranker)."""
+
+    matches: list[Match]
+    stage: FirstStage | None = None
+
+
+# Cosines of a block's jobseeker (by position) with its candidate rows, in their order.
+_CosineOf = Callable[[int, _Int], npt.NDArray[np.float32]]
 
 
 class BlockRanker:
@@ -112,36 +146,139 @@ class BlockRanker:
         self.matcher = matcher
         self.pool = pool
         self._columns: dict[str, _Int | None] = {}
+        self._new_in_tier: dict[tuple[str, int], npt.NDArray[np.bool_]] = {}
 
     def rank(
         self, seekers: Sequence[Jobseeker], vectors: npt.NDArray[np.float32], k: int
     ) -> list[list[Match]]:
         """The best ``k`` vacancies of each jobseeker (``vectors``: their query vectors),
         explained, in the order of ``seekers``."""
+        return [ranked.matches for ranked in self.rank_block(seekers, vectors, k)]
+
+    def rank_block(
+        self, seekers: Sequence[Jobseeker], vectors: npt.NDArray[np.float32], k: int
+    ) -> list[Ranked]:
+        """:meth:`rank`, with each jobseeker's first-stage cuts."""
         if k < 1:
             raise ValueError("k must be at least 1")
         if not seekers or not len(self.pool):
-            return [[] for _ in seekers]
-        queries = np.asarray(vectors, dtype=np.float32)
-        queries = queries / np.linalg.norm(queries, axis=1, keepdims=True)
+            return [Ranked([]) for _ in seekers]
+        queries = _unit(vectors)
         cosines = queries @ self.pool.vectors.T  # the block's every cosine, one BLAS call
         if self.matcher.reranking is None:
             return [
-                self._by_cosine(seeker, row, k)
+                Ranked(self._by_cosine(seeker, row, np.arange(len(row)), k))
                 for seeker, row in zip(seekers, cosines, strict=True)
             ]
-        return self._reranked(seekers, cosines, k)
+        found, cuts = self._first_stage(seekers, cosines, k, self.matcher.reranking)
+        scored = self._score(seekers, found, lambda p, rows: cosines[p, rows], k)
+        return [
+            Ranked(matches, FirstStage(tier_cuts, best, day))
+            for (matches, best, day), tier_cuts in zip(scored, cuts, strict=True)
+        ]
+
+    def patch(
+        self,
+        seekers: Sequence[Jobseeker],
+        vectors: npt.NDArray[np.float32],
+        watermarks: Sequence[int],
+        stages: Sequence[FirstStage | None],
+        kept: Sequence[list[Match]],
+        k: int,
+    ) -> list[Ranked | None]:
+        """Each jobseeker's best ``k`` once the vacancies written after its watermark are
+        taken in. ``kept``: its ranking at the watermark less the vacancies removed or
+        rewritten since; it is joined by the new vacancies its first stage would have
+        taken, those above the cut of a tier they belong to (``stages``, from
+        :meth:`rank_block`; every new vacancy without a re-ranker).
+
+        Scored as ranking the market again scores them: cosines relative to the better of
+        the old ranking's best and the new candidates', recency from the newer of their
+        days, and the kept ones scored again with them (not explained again: their
+        explanations do not depend on either). None for a jobseeker whose stage is missing
+        or does not fit its tiers (settings changed since): it needs a full ranking.
+        """
+        if k < 1:
+            raise ValueError("k must be at least 1")
+        queries = _unit(vectors) if len(seekers) else vectors
+        reranking = self.matcher.reranking
+        pool = self.pool
+        news = {w: pool.written_after(w) for w in set(watermarks)}
+        out: list[Ranked | None] = [None for _ in seekers]
+        found: dict[int, tuple[_Int, npt.NDArray[np.float32], dict[int, Match]]] = {}
+        for position, seeker in enumerate(seekers):
+            watermark = watermarks[position]
+            new = news[watermark]
+            cosines = pool.vectors[new] @ queries[position]
+            if reranking is None:
+                fresh = self._by_cosine(seeker, cosines, new, k)
+                out[position] = Ranked(merge(kept[position], fresh, k))
+                continue
+            tiers = first_stage_tiers("vacancy", seeker, k, None, reranking)
+            stage = stages[position]
+            if stage is None or len(stage.cuts) != len(tiers):
+                continue
+            taken = np.zeros(len(new), dtype=bool)
+            for (where, _), cut in zip(tiers, stage.cuts, strict=True):
+                in_tier = self._new_in(where, watermark, new)
+                taken |= in_tier if cut is None else in_tier & (cosines >= cut)
+            if not taken.any():  # nothing new reaches it: scores and days are as they were
+                out[position] = Ranked(list(kept[position]), stage)
+                continue
+            old = np.array([pool.rows[m.id] for m in kept[position]], dtype=np.int64)
+            rows = np.concatenate([old, new[taken]])
+            both = np.concatenate([pool.vectors[old] @ queries[position], cosines[taken]])
+            found[position] = (rows, both, dict(zip(old.tolist(), kept[position], strict=True)))
+        positions = list(found)
+        scored = self._score(
+            [seekers[p] for p in positions],
+            [found[p][0] for p in positions],
+            lambda i, rows: found[positions[i]][1],
+            k,
+            before=[stages[p] for p in positions],
+            explained=[found[p][2] for p in positions],
+        )
+        for position, (matches, best, day) in zip(positions, scored, strict=True):
+            stage = stages[position]
+            assert stage is not None
+            out[position] = Ranked(matches, FirstStage(stage.cuts, best, day))
+        return out
+
+    def _new_in(self, where: dict[str, object], watermark: int, new: _Int) -> npt.NDArray[np.bool_]:
+        """Which of ``new`` (the rows written after ``watermark``) a tier's filter passes,
+        kept per filter and watermark: a night's jobseekers share both."""
+        key = (_filter_key(where), watermark)
+        if key not in self._new_in_tier:
+            columns = self._select(where)
+            self._new_in_tier[key] = (
+                np.ones(len(new), dtype=bool) if columns is None else np.isin(new, columns)
+            )
+        return self._new_in_tier[key]
 
     def _by_cosine(
-        self, seeker: Jobseeker, cosines: npt.NDArray[np.float32], k: int
+        self, seeker: Jobseeker, cosines: npt.NDArray[np.float32], rows: _Int, k: int
     ) -> list[Match]:
+        """The best ``k`` of ``rows`` (``cosines``: theirs, in the same order) by cosine."""
         top = _top(cosines, k)
-        hits = [Hit(self.pool.records[i].id, float(cosines[i])) for i in top]
+        hits = [Hit(self.pool.records[rows[i]].id, float(cosines[i])) for i in top]
         return self.matcher.explain_vacancies(hits, seeker, text_key(seeker.document()))
 
-    def _reranked(
-        self, seekers: Sequence[Jobseeker], cosines: npt.NDArray[np.float32], k: int
-    ) -> list[list[Match]]:
+    def _score(
+        self,
+        seekers: Sequence[Jobseeker],
+        found: Sequence[_Int],
+        cosine_of: _CosineOf,
+        k: int,
+        before: Sequence[FirstStage | None] | None = None,
+        explained: Sequence[dict[int, Match]] | None = None,
+    ) -> list[tuple[list[Match], float, float]]:
+        """Re-rank each jobseeker's candidate rows ``found`` and explain its best ``k``; with
+        the best cosine the features were relative to and the day recency counted from:
+        the candidates' own, or a patched ranking's ``before`` where better and newer.
+        ``explained``: rows whose match is known (a patch's kept ones), given their new
+        score, rank and features instead of explained again."""
+        if not seekers:
+            return []
         reranking = self.matcher.reranking
         assert reranking is not None
         pool = self.pool
@@ -149,28 +286,36 @@ class BlockRanker:
         # Each jobseeker is seen once a night: normalise once, for n-grams and explanations.
         normalized = [normalize(s.document()) for s in seekers]
         seeker_rows = lexical_vectors(normalized)
-        found = self._first_stage(seekers, cosines, k, reranking)
         candidates: list[_Int] = []
+        cosines: list[npt.NDArray[np.float32]] = []
         blocks: list[npt.NDArray[np.float32]] = []
+        reference: list[tuple[float, float]] = []
         for position, rows in enumerate(found):
-            row = cosines[position]
-            days = pool.table.day[rows]
+            cosine = cosine_of(position, rows)
+            best = float(cosine.max()) if len(cosine) else 0.0
+            today = reference_day(pool.table.day[rows])
+            earlier = before[position] if before is not None else None
+            if earlier is not None:
+                best, today = max(best, earlier.best_cosine), max(today, earlier.day)
+            reference.append((best, today))
             blocks.append(
                 candidate_features(
                     queries,
                     position,
                     pool.table,
                     rows,
-                    cosine=row[rows].astype(np.float64),
+                    cosine=cosine.astype(np.float64),
                     lexical=similarities(pool.lexical[rows], seeker_rows[position]),
                     geography=reranking.geography,
-                    today=reference_day(days),
+                    today=today,
+                    best=best,
                 )
             )
             candidates.append(rows)
+            cosines.append(cosine)
         # One model call for the block: its fixed cost dwarfs one jobseeker's few hundred rows.
         scores = reranking.model.predict(np.concatenate(blocks))
-        results: list[list[Match]] = []
+        results: list[tuple[list[Match], float, float]] = []
         start = 0
         for position, (seeker, rows, features) in enumerate(
             zip(seekers, candidates, blocks, strict=True)
@@ -182,14 +327,28 @@ class BlockRanker:
             scored = [
                 ScoredCandidate(
                     pool.records[int(rows[j])],
-                    float(cosines[position, rows[j]]),
+                    float(cosines[position][j]),
                     float(mine[j]),
                     dict(zip(FEATURES, features[j].tolist(), strict=True)),
                 )
                 for j in order
             ]
             asking_text = normalized_text_key(normalized[position])
-            results.append(self.matcher.explain_scored(seeker, scored, asking_text))
+            known = explained[position] if explained is not None else {}
+            if not known:
+                matches = self.matcher.explain_scored(seeker, scored, asking_text)
+            else:
+                fresh = [s for j, s in zip(order, scored, strict=True) if int(rows[j]) not in known]
+                made = iter(self.matcher.explain_scored(seeker, fresh, asking_text))
+                matches = []
+                for rank, (j, item) in enumerate(zip(order, scored, strict=True), start=1):
+                    was = known.get(int(rows[j]))
+                    if was is None:
+                        matches.append(replace(next(made), rank=rank))
+                    else:
+                        details = {**was.details, "features": feature_details(item.features)}
+                        matches.append(replace(was, rank=rank, score=item.score, details=details))
+            results.append((matches, *reference[position]))
         return results
 
     def _first_stage(
@@ -198,21 +357,29 @@ class BlockRanker:
         cosines: npt.NDArray[np.float32],
         k: int,
         reranking: Reranking,
-    ) -> list[_Int]:
-        """Each jobseeker's candidate rows: the union of its tiers' nearest vacancies.
+    ) -> tuple[list[_Int], list[tuple[float | None, ...]]]:
+        """Each jobseeker's candidate rows: the union of its tiers' nearest vacancies; and
+        each tier's cut, the cosine of its last candidate (None when it took every vacancy
+        of the tier), in the order of :func:`matching.matcher.first_stage_tiers`.
 
         The jobseekers sharing a tier (everyone shares the national one, a province's
         jobseekers their local one) get their nearest at once, one top-k over their rows of
         the block's cosines (torch's is 4× faster than a numpy partition per jobseeker).
         """
         tiers: dict[tuple[str, int], tuple[dict[str, object], list[int]]] = {}
+        planned: list[list[tuple[str, int]]] = []
         for position, seeker in enumerate(seekers):
+            keys = []
             for where, limit in first_stage_tiers("vacancy", seeker, k, None, reranking):
                 key = (_filter_key(where), limit)
                 tiers.setdefault(key, (where, []))[1].append(position)
+                keys.append(key)
+            planned.append(keys)
         found: list[dict[int, None]] = [{} for _ in seekers]
+        cut_of: dict[tuple[tuple[str, int], int], float | None] = {}
         block = torch.from_numpy(cosines)
-        for (_, limit), (where, positions) in tiers.items():
+        for key, (where, positions) in tiers.items():
+            limit = key[1]
             columns = self._select(where)
             if columns is not None and not columns.size:
                 continue
@@ -220,12 +387,20 @@ class BlockRanker:
             if columns is not None:
                 scores = scores[:, torch.from_numpy(columns)]
             width = scores.shape[1]
-            nearest = torch.topk(scores, min(limit, width), dim=1, sorted=False).indices.numpy()
+            values, indices = torch.topk(scores, min(limit, width), dim=1, sorted=False)
+            nearest = indices.numpy()
             if columns is not None:
                 nearest = columns[nearest]
-            for position, rows in zip(positions, nearest.tolist(), strict=True):
+            lowest = values.min(dim=1).values.tolist() if width > limit else None
+            for i, (position, rows) in enumerate(zip(positions, nearest.tolist(), strict=True)):
                 found[position].update(dict.fromkeys(rows))
-        return [np.fromiter(rows, dtype=np.int64, count=len(rows)) for rows in found]
+                cut_of[(key, position)] = None if lowest is None else float(lowest[i])
+        rows = [np.fromiter(rows, dtype=np.int64, count=len(rows)) for rows in found]
+        cuts = [
+            tuple(cut_of.get((key, position)) for key in keys)
+            for position, keys in enumerate(planned)
+        ]
+        return rows, cuts
 
     def _select(self, where: dict[str, object]) -> _Int | None:
         """Pool rows passing an index filter (None: every row), kept per filter: the
@@ -236,6 +411,11 @@ class BlockRanker:
         if key not in self._columns:
             self._columns[key] = np.sort(self.pool.attributes.select(compile_filter(where)))
         return self._columns[key]
+
+
+def _unit(vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    queries = np.asarray(vectors, dtype=np.float32)
+    return queries / np.linalg.norm(queries, axis=1, keepdims=True)
 
 
 def _filter_key(where: dict[str, object]) -> str:

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from matching.batch import Chunk, ChunkRunner, settle, snapshot_chunk
+from matching.batch import Chunk, ChunkResult, ChunkRunner, settle, snapshot_chunk
 from matching.batch_rank import BlockRanker, VacancyPool
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class ChunkRanker:
         self.depth = depth
         self.ranker: BlockRanker | None = None
 
-    def run(self, chunk: Chunk) -> int:
+    def run(self, chunk: Chunk) -> ChunkResult:
         if self.ranker is None:
             matcher = self.engine.matcher
             self.ranker = settle(BlockRanker(matcher, VacancyPool.load(self.engine.store, matcher)))
@@ -52,7 +52,7 @@ def ray_runner(
     if workers < 1:
         raise ValueError("workers must be at least 1")
 
-    def run(chunks: list[Chunk], done: Callable[[int], object]) -> None:
+    def run(chunks: list[Chunk], done: Callable[[int, ChunkResult], object]) -> None:
         if not chunks:
             return
         import ray
@@ -80,8 +80,8 @@ def ray_runner(
             while pending:
                 ready, _ = ray.wait(list(pending), num_returns=1)
                 actor, size = pending.pop(ready[0])
-                ray.get(ready[0])  # an actor's error stops the run here, resumable
-                done(size)
+                result = ray.get(ready[0])  # an actor's error stops the run here, resumable
+                done(size, result)
                 submit(actor)
         finally:
             if started_here:

@@ -393,7 +393,7 @@ class Matcher:
                 {
                     **details,
                     "cosine": round(item.cosine, 4),
-                    "features": {name: _plain(value) for name, value in item.features.items()},
+                    "features": feature_details(item.features),
                 },
                 explanation=_fit_line(item.features, overlap),
             )
@@ -550,6 +550,11 @@ def reference_day(days: np.ndarray) -> float:
     import datetime as dt
 
     return float(dt.date.today().toordinal())
+
+
+def feature_details(features: dict[str, float]) -> dict[str, float | None]:
+    """The re-ranker's features as a result's details show them."""
+    return {name: _plain(value) for name, value in features.items()}
 
 
 def _plain(value: float) -> float | None:

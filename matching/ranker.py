@@ -312,11 +312,16 @@ def candidate_features(
     lexical: _Float,
     geography: Geography,
     today: float,
+    best: float | None = None,
 ) -> npt.NDArray[np.float32]:
-    """Features of one query against its candidates, whichever side is asking."""
+    """Features of one query against its candidates, whichever side is asking. ``best``:
+    the cosine of a best candidate scored before, where these are scored apart from it."""
     # Relative to the query's best candidate: cosine levels differ between embedding modes
     # (profile heads, full-text passages) while the gaps within one list do not.
-    relative = cosine - (float(cosine.max()) if len(cosine) else 0.0)
+    top = float(cosine.max()) if len(cosine) else 0.0
+    if best is not None:
+        top = max(top, best)
+    relative = cosine - top
     repeated = np.full(len(rows), row, dtype=np.int64)
     if queries.side == "jobseeker":
         seekers, s, vacancies, v = queries, repeated, target, rows

@@ -249,6 +249,8 @@ recommendation_snapshots = Table(
     Column("computed_at", UtcDateTime, nullable=False),
     # The ranked matches, best first: storage.snapshots.encode_matches.
     Column("ranked", LargeBinary, nullable=False),
+    # JSON of storage.snapshots.FirstStage; NULL where not known.
+    Column("first_stage", Text),
 )
 
 

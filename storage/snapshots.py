@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,10 +28,25 @@ Kind = Literal["vacancy", "jobseeker"]
 
 
 @dataclass(frozen=True)
+class FirstStage:
+    """How a ranking found and scored its candidates, so vacancies written since can be
+    judged as it would have judged them: ``cuts``, for each first-stage tier in the order
+    the tiers are planned, the cosine a vacancy needed to be a candidate (None: the tier
+    took every vacancy it had); ``best_cosine``, the best candidate's (the re-ranker reads
+    cosines relative to it); ``day``, the day recency counted from."""
+
+    cuts: tuple[float | None, ...]
+    best_cosine: float
+    day: float
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Ranked vacancies for one jobseeker, true for the store at ``watermark`` and for the
     profile as written at ``jobseeker_seq``. ``matches`` are plain dicts (JSON-ready), best
-    first; ``depth`` is how many were asked for (fewer exist when the market is small)."""
+    first; ``depth`` is how many positions it vouches for (fewer matches exist when the
+    market is small). ``first_stage``: what patching it with the vacancies written since
+    needs, None where not known (a snapshot of the request path)."""
 
     jobseeker_id: str
     jobseeker_seq: int
@@ -39,6 +54,7 @@ class Snapshot:
     depth: int
     computed_at: datetime
     matches: tuple[dict[str, Any], ...]
+    first_stage: FirstStage | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,7 @@ class SnapshotStoreMixin:
                 "depth": s.depth,
                 "computed_at": s.computed_at,
                 "ranked": encode_matches(s.matches),
+                "first_stage": _first_stage(s),
             }
             for s in snapshots
         ]
@@ -91,19 +108,20 @@ class SnapshotStoreMixin:
             conn.execute(stmt, rows)
 
     def snapshot(self, jobseeker_id: str) -> Snapshot | None:
-        query = select(snapshots_table).where(snapshots_table.c.jobseeker_id == jobseeker_id)
+        return self.snapshots([jobseeker_id]).get(jobseeker_id)
+
+    def snapshots(self, jobseeker_ids: Iterable[str]) -> dict[str, Snapshot]:
+        """The snapshots of those of ``jobseeker_ids`` that have one."""
+        wanted = list(dict.fromkeys(jobseeker_ids))
+        found: dict[str, Snapshot] = {}
         with self._read() as conn:
-            row = conn.execute(query).first()
-        if row is None:
-            return None
-        return Snapshot(
-            jobseeker_id=row.jobseeker_id,
-            jobseeker_seq=int(row.jobseeker_seq),
-            watermark=int(row.watermark),
-            depth=int(row.depth),
-            computed_at=row.computed_at,
-            matches=decode_matches(row.ranked),
-        )
+            for start in range(0, len(wanted), 500):
+                query = select(snapshots_table).where(
+                    snapshots_table.c.jobseeker_id.in_(wanted[start : start + 500])
+                )
+                for row in conn.execute(query):
+                    found[row.jobseeker_id] = _snapshot(row)
+        return found
 
     def snapshot_state(self, jobseeker_id: str) -> SnapshotState:
         """What deciding whether a snapshot still holds needs, in one round trip and without
@@ -233,6 +251,33 @@ def _state_query(with_matches: bool) -> Select[Any]:
     if with_matches:
         columns.append(of_snapshot(snap.ranked))
     return select(*columns)
+
+
+def _snapshot(row: Any) -> Snapshot:
+    return Snapshot(
+        jobseeker_id=row.jobseeker_id,
+        jobseeker_seq=int(row.jobseeker_seq),
+        watermark=int(row.watermark),
+        depth=int(row.depth),
+        computed_at=row.computed_at,
+        matches=decode_matches(row.ranked),
+        first_stage=_read_first_stage(row.first_stage),
+    )
+
+
+def _first_stage(snapshot: Snapshot) -> str | None:
+    stage = snapshot.first_stage
+    if stage is None:
+        return None
+    fields = {"cuts": list(stage.cuts), "best_cosine": stage.best_cosine, "day": stage.day}
+    return orjson.dumps(fields).decode()
+
+
+def _read_first_stage(text: str | None) -> FirstStage | None:
+    if text is None:
+        return None
+    fields = orjson.loads(text)
+    return FirstStage(tuple(fields["cuts"]), fields["best_cosine"], fields["day"])
 
 
 def _state(row: Any) -> SnapshotState:

@@ -250,3 +250,29 @@ def test_commands_keep_library_info_logs_quiet(tmp_path: Path) -> None:
         [*karyab, "-v", *command], capture_output=True, text=True, timeout=300, check=True
     )
     assert "INFO alembic" in loud.stderr
+
+
+def test_batch_match_prints_its_summary_and_patches_the_next_night(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from karyab.records import Jobseeker, Vacancy
+    from tests.matching.engines import hashing_engine
+
+    for name in ("OCCUPATION_CODER", "SKILLS", "RANKER"):
+        monkeypatch.setenv(f"KARYAB_{name}", "false")
+    engine = hashing_engine(tmp_path)
+    engine.add_vacancies(
+        [Vacancy(id=f"v{i}", title="حسابدار", text="حسابداری " * i) for i in range(1, 4)]
+    )
+    engine.add_jobseekers([Jobseeker(id="js", title="حسابدار", text="حسابداری با سپیدار")])
+    engine.close()
+    argv = ["batch-match", "--data-dir", str(tmp_path), "--encoder", "hashing"]
+    assert main(argv) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert (first["jobseekers"], first["matched"], first["patched"]) == (1, 1, 0)
+    engine = hashing_engine(tmp_path)
+    engine.add_vacancies([Vacancy(id="v9", title="حسابدار", text="حسابداری سپیدار")])
+    engine.close()
+    assert main(argv) == 0
+    night = json.loads(capsys.readouterr().out)
+    assert (night["matched"], night["patched"], night["current"]) == (1, 1, 0)

@@ -215,14 +215,14 @@ def test_due(state: tuple[int, int] | None, seq: int, reference: int, is_due: bo
 def test_batch_match_snapshots_everyone_and_resumes_a_cut_run(
     engine: Karyab, no_search: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ranked: list[str] = []  # every jobseeker the batch ranks, in blocks
-    original = BlockRanker.rank
+    ranked: list[str] = []  # every jobseeker the batch ranks in full, in blocks
+    original = BlockRanker.rank_block
 
     def counting(self: BlockRanker, seekers: list[Jobseeker], vectors: object, k: int) -> list:
         ranked.extend(s.id for s in seekers)
         return original(self, seekers, vectors, k)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(BlockRanker, "rank", counting)
+    monkeypatch.setattr(BlockRanker, "rank_block", counting)
     cut = engine.batch_match(limit=2)
     assert (cut.matched, cut.resumed, cut.jobseekers) == (2, False, 3)
     assert engine.store.meta_value(RUN_MARKER) == str(cut.reference)  # unfinished
@@ -242,11 +242,17 @@ def test_batch_match_snapshots_everyone_and_resumes_a_cut_run(
     engine.recommendations("js-dev", 5)
     assert no_search == []
 
-    # The next night: only what changed is due once the run's reference moves on.
+    # The next night: every snapshot is older than the run's reference. The changed profile
+    # is ranked in full, the others are patched with the vacancies written since.
     engine.add_jobseekers([replace(SEEKERS[1], text="برنامه‌نویس جاوا")])
+    engine.add_vacancies([replace(VACANCIES[0], id="new-acc", text="فوری " + VACANCIES[0].text)])
+    ranked.clear()
     again = engine.batch_match()
     assert again.resumed is False
-    assert again.matched == 3  # every snapshot is older than this run's reference
+    assert (again.matched, again.patched) == (3, 2)
+    assert ranked == ["js-dev"]
+    for seeker in SEEKERS:
+        assert _ids(engine.recommendations(seeker.id, 8)) == _live(engine, seeker.id, 8)[:8]
 
 
 def test_batch_match_on_an_empty_store(tmp_path: Path) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
 import pytest
 
 from karyab.records import Jobseeker, Vacancy
-from storage.snapshots import Snapshot, decode_matches, encode_matches
+from storage.snapshots import FirstStage, Snapshot, decode_matches, encode_matches
 from storage.sql_store import SqlStore
 
 
@@ -141,3 +142,15 @@ def test_snapshot_head_reads_the_state_and_the_best_k(store: SqlStore) -> None:
     assert head == _snapshot("js", seq, 7, 3).matches[:2]
     state, head = store.snapshot_head("nobody", 2)
     assert head == () and state.profile_seq is None
+
+
+def test_snapshot_first_stage_round_trips(store: SqlStore) -> None:
+    _put(store, "jobseeker", ["js", "other"])
+    seq = store.record_seq("jobseeker", "js")
+    stage = FirstStage(cuts=(0.81, None, 0.5), best_cosine=0.93, day=739328.0)
+    with_stage = replace(_snapshot("js", seq, 7, 2), first_stage=stage)
+    store.save_snapshots([with_stage, _snapshot("other", seq, 7, 1)])
+    found = store.snapshots(["js", "other", "nobody"])
+    assert found["js"] == with_stage and found["js"].first_stage == stage
+    assert found["other"].first_stage is None
+    assert set(found) == {"js", "other"}
