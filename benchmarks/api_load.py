@@ -69,10 +69,7 @@ def build_store(data_dir: Path, vacancies: int, seed: int = 0) -> tuple[dict[str
                 size = min(BATCH, vacancies - have)
                 picks = rng.integers(0, len(demo), size)
                 records = [replace(demo[p], id=f"syn-{have + j:07d}") for j, p in enumerate(picks)]
-                noisy = vectors[picks] + rng.standard_normal(vectors[picks].shape).astype(
-                    np.float32
-                ) * np.float32(NOISE)
-                noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+                noisy = noisy_copies(vectors[picks], rng)
                 engine.store.upsert("vacancy", records, noisy, noisy, engine.vectors_name)
                 index.upsert([r.id for r in records], noisy, [r.attributes() for r in records])
                 have += size
@@ -86,6 +83,14 @@ def build_store(data_dir: Path, vacancies: int, seed: int = 0) -> tuple[dict[str
         return engine.counts(), engine.indexes["jobseeker"].ids()
     finally:
         engine.close()
+
+
+def noisy_copies(vectors: Any, rng: Any) -> Any:
+    """Unit vectors near ``vectors``: e5 cosines with the originals stay above 0.99."""
+    import numpy as np
+
+    noisy = vectors + rng.standard_normal(vectors.shape).astype(np.float32) * np.float32(NOISE)
+    return noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
 
 
 def _free_port() -> int:

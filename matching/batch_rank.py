@@ -173,8 +173,8 @@ class BlockRanker:
         found, cuts = self._first_stage(seekers, cosines, k, self.matcher.reranking)
         scored = self._score(seekers, found, lambda p, rows: cosines[p, rows], k)
         return [
-            Ranked(matches, FirstStage(tier_cuts, best, day))
-            for (matches, best, day), tier_cuts in zip(scored, cuts, strict=True)
+            Ranked(matches, FirstStage(tier_cuts, best, day, document))
+            for (matches, best, day, document), tier_cuts in zip(scored, cuts, strict=True)
         ]
 
     def patch(
@@ -238,10 +238,10 @@ class BlockRanker:
             before=[stages[p] for p in positions],
             explained=[found[p][2] for p in positions],
         )
-        for position, (matches, best, day) in zip(positions, scored, strict=True):
+        for position, (matches, best, day, document) in zip(positions, scored, strict=True):
             stage = stages[position]
             assert stage is not None
-            out[position] = Ranked(matches, FirstStage(stage.cuts, best, day))
+            out[position] = Ranked(matches, FirstStage(stage.cuts, best, day, document))
         return out
 
     def _new_in(self, where: dict[str, object], watermark: int, new: _Int) -> npt.NDArray[np.bool_]:
@@ -271,10 +271,11 @@ class BlockRanker:
         k: int,
         before: Sequence[FirstStage | None] | None = None,
         explained: Sequence[dict[int, Match]] | None = None,
-    ) -> list[tuple[list[Match], float, float]]:
+    ) -> list[tuple[list[Match], float, float, str]]:
         """Re-rank each jobseeker's candidate rows ``found`` and explain its best ``k``; with
-        the best cosine the features were relative to and the day recency counted from:
-        the candidates' own, or a patched ranking's ``before`` where better and newer.
+        the best cosine the features were relative to and the day recency counted from
+        (the candidates' own, or a patched ranking's ``before`` where better and newer),
+        and the normalised document (a patch's ``before`` has it).
         ``explained``: rows whose match is known (a patch's kept ones), given their new
         score, rank and features instead of explained again."""
         if not seekers:
@@ -283,8 +284,13 @@ class BlockRanker:
         assert reranking is not None
         pool = self.pool
         queries = ProfileTable.from_records(list(seekers), reranking.geography)
-        # Each jobseeker is seen once a night: normalise once, for n-grams and explanations.
-        normalized = [normalize(s.document()) for s in seekers]
+        # Normalised once, for n-grams and explanations; a patched ranking kept it.
+        normalized = [
+            earlier.document
+            if before is not None and (earlier := before[position]) is not None and earlier.document
+            else normalize(seeker.document())
+            for position, seeker in enumerate(seekers)
+        ]
         seeker_rows = lexical_vectors(normalized)
         candidates: list[_Int] = []
         cosines: list[npt.NDArray[np.float32]] = []
@@ -315,7 +321,7 @@ class BlockRanker:
             cosines.append(cosine)
         # One model call for the block: its fixed cost dwarfs one jobseeker's few hundred rows.
         scores = reranking.model.predict(np.concatenate(blocks))
-        results: list[tuple[list[Match], float, float]] = []
+        results: list[tuple[list[Match], float, float, str]] = []
         start = 0
         for position, (seeker, rows, features) in enumerate(
             zip(seekers, candidates, blocks, strict=True)
@@ -348,7 +354,7 @@ class BlockRanker:
                     else:
                         details = {**was.details, "features": feature_details(item.features)}
                         matches.append(replace(was, rank=rank, score=item.score, details=details))
-            results.append((matches, *reference[position]))
+            results.append((matches, *reference[position], normalized[position]))
         return results
 
     def _first_stage(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nlp.normalize import normalize
 from taxonomy.courses import Course, CourseCatalogue
@@ -86,6 +87,7 @@ class TrainingOffer:
     course_ids: tuple[str, ...]
 
 
+@lru_cache(maxsize=8192)  # course titles and skill labels repeat across every result
 def _words(text: str) -> tuple[str, ...]:
     # Word characters only: ZWNJ, spaces and punctuation («سپیدار،») all separate words.
     return tuple(re.findall(r"\w+", normalize(text).casefold()))

@@ -33,11 +33,14 @@ class FirstStage:
     judged as it would have judged them: ``cuts``, for each first-stage tier in the order
     the tiers are planned, the cosine a vacancy needed to be a candidate (None: the tier
     took every vacancy it had); ``best_cosine``, the best candidate's (the re-ranker reads
-    cosines relative to it); ``day``, the day recency counted from."""
+    cosines relative to it); ``day``, the day recency counted from; ``document``, the
+    jobseeker's document as normalised for n-grams and literal skill checks (the profile a
+    patch applies to is the same, and normalising it again is a quarter of a patch)."""
 
     cuts: tuple[float | None, ...]
     best_cosine: float
     day: float
+    document: str = ""
 
 
 @dataclass(frozen=True)
@@ -269,7 +272,12 @@ def _first_stage(snapshot: Snapshot) -> str | None:
     stage = snapshot.first_stage
     if stage is None:
         return None
-    fields = {"cuts": list(stage.cuts), "best_cosine": stage.best_cosine, "day": stage.day}
+    fields = {
+        "cuts": list(stage.cuts),
+        "best_cosine": stage.best_cosine,
+        "day": stage.day,
+        "document": stage.document,
+    }
     return orjson.dumps(fields).decode()
 
 
@@ -277,7 +285,9 @@ def _read_first_stage(text: str | None) -> FirstStage | None:
     if text is None:
         return None
     fields = orjson.loads(text)
-    return FirstStage(tuple(fields["cuts"]), fields["best_cosine"], fields["day"])
+    return FirstStage(
+        tuple(fields["cuts"]), fields["best_cosine"], fields["day"], fields.get("document", "")
+    )
 
 
 def _state(row: Any) -> SnapshotState:

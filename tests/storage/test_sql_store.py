@@ -392,20 +392,23 @@ def test_migration_brings_an_empty_database_to_head(db_url: str) -> None:
     assert _schema_drift(db_url) == []
 
 
-def test_migration_folds_the_titles_stored_before_it(db_url: str) -> None:
+def _titles_at(db_url: str, revision: str, titles: list[str]) -> dict[str, str]:
+    """Postings with ``titles`` in a store at ``revision`` (from 0004 on, their folded title
+    as an older fold left it: the title itself), then the store upgraded: title → folded."""
     from alembic import command
 
-    from storage.folding import fold_title
-
-    titles = ["كارشناس فروش", "برنامه\u200cنویس Python", "حسابـــدار", "منشي"]
+    folded = revision >= "0004"
     engine = make_engine(db_url)
-    with engine.begin() as conn:  # a store at revision 0003, with postings but no fold
-        command.upgrade(migrate.alembic_config(conn), "0003")
+    with engine.begin() as conn:
+        command.upgrade(migrate.alembic_config(conn), revision)
         for i, title in enumerate(titles):
             conn.execute(
                 text(
-                    "INSERT INTO postings (kind, id, title, skills, phrases, archived) "
-                    "VALUES ('vacancy', :id, :title, '', '', false)"
+                    "INSERT INTO postings (kind, id, title, skills, phrases, archived"
+                    + (", title_folded" if folded else "")
+                    + ") VALUES ('vacancy', :id, :title, '', '', false"
+                    + (", :title" if folded else "")
+                    + ")"
                 ),
                 {"id": f"v{i}", "title": title},
             )
@@ -415,34 +418,24 @@ def test_migration_folds_the_titles_stored_before_it(db_url: str) -> None:
     with engine.connect() as conn:
         stored = dict(conn.execute(text("SELECT title, title_folded FROM postings")).all())
     engine.dispose()
+    return stored
+
+
+def test_migration_folds_the_titles_stored_before_it(db_url: str) -> None:
+    from storage.folding import fold_title
+
+    titles = ["كارشناس فروش", "برنامه\u200cنویس Python", "حسابـــدار", "منشي"]
+    stored = _titles_at(db_url, "0003", titles)  # before titles were folded at all
     assert stored == {title: fold_title(title) for title in titles}
     assert stored["كارشناس فروش"] == "کارشناس فروش"
     assert stored["برنامه\u200cنویس Python"] == "برنامه نویس python"
 
 
 def test_migration_folds_digits_and_grades_of_titles_stored_before_it(db_url: str) -> None:
-    from alembic import command
-
     from storage.folding import fold_title
 
     titles = ["راننده پایه یک", "راننده پایه ۲", "جوشکار درجه1"]
-    engine = make_engine(db_url)
-    with engine.begin() as conn:  # a store at revision 0005, folded without digits or grades
-        command.upgrade(migrate.alembic_config(conn), "0005")
-        for i, title in enumerate(titles):
-            conn.execute(
-                text(
-                    "INSERT INTO postings (kind, id, title, title_folded, skills, phrases,"
-                    " archived) VALUES ('vacancy', :id, :title, :title, '', '', false)"
-                ),
-                {"id": f"v{i}", "title": title},
-            )
-    engine.dispose()
-    migrate.upgrade(db_url)
-    engine = make_engine(db_url)
-    with engine.connect() as conn:
-        stored = dict(conn.execute(text("SELECT title, title_folded FROM postings")).all())
-    engine.dispose()
+    stored = _titles_at(db_url, "0005", titles)  # folded without digits or grades
     assert stored == {title: fold_title(title) for title in titles}
     assert set(stored.values()) == {"راننده پایه 1", "راننده پایه 2", "جوشکار درجه 1"}
 
