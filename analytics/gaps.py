@@ -16,6 +16,7 @@ import pandas as pd
 from analytics.facts import NATIONAL, Facts
 from analytics.labels import Labels
 from analytics.model import GAP_COLUMNS
+from skills.gaps import training_for
 from taxonomy.courses import CourseCatalogue
 
 
@@ -107,10 +108,14 @@ def skill_gaps(
     cells["gap"] = cells["demand_share"] - cells["supply_share"]
     cells = cells.sort_values(["gap", "count_d"], ascending=[False, False]).head(rules.limit)
 
-    def course_list(skill_id: str) -> str:
+    def course_list(skill_id: str, group: str) -> str:
+        """The courses that suit the cell's occupation group (as results offer them)."""
         if courses is None:
             return ""
-        taught = courses.teaching(skill_id)[: rules.courses_per_skill]
+        offers = training_for(
+            [skill_id], courses, labels.skills, group or None, rules.courses_per_skill
+        )
+        taught = [courses.get(c) for offer in offers for c in offer.course_ids]
         return " ؛ ".join(f"{c.title_fa} ({c.hours} ساعت)" for c in taught)
 
     return pd.DataFrame(
@@ -127,6 +132,8 @@ def skill_gaps(
             "supply_people": cells["people"].to_numpy(dtype=np.int64),
             "supply_share": cells["supply_share"].to_numpy(),
             "gap": cells["gap"].to_numpy(),
-            "courses": [course_list(s) for s in cells["skill_id"]],
+            "courses": [
+                course_list(s, g) for s, g in zip(cells["skill_id"], cells["group"], strict=True)
+            ],
         }
     )

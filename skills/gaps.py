@@ -146,8 +146,10 @@ def training_for(
     catalogue: CourseCatalogue,
     taxonomy: SkillTaxonomy | None = None,
     occupation: str | None = None,
+    limit: int = COURSES_PER_SKILL,
 ) -> list[TrainingOffer]:
-    """The best courses for each missing skill of a vacancy of ISCO code ``occupation``.
+    """The best ``limit`` courses for each missing skill of a vacancy of ISCO code
+    ``occupation`` (a unit group, or a coarser group for a report's cells).
 
     With the occupation (and the ``taxonomy``, for the skill's labels and breadth), the
     courses that suit it come first (:func:`course_fit`); a broad skill
@@ -167,7 +169,7 @@ def training_for(
                 if fit is not None or not broad:
                     ranked.append((-1 if fit is None else fit, order, course))
             courses = [course for _, _, course in sorted(ranked, key=lambda r: (-r[0], r[1]))]
-        courses = courses[:COURSES_PER_SKILL]
+        courses = courses[:limit]
         if courses:
             offers.append(TrainingOffer(skill_id, tuple(c.id for c in courses)))
     return offers

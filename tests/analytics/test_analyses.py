@@ -113,6 +113,9 @@ def test_gaps_compare_like_with_like(market_store: SqlStore, labels: Labels) -> 
     national = gaps[(gaps["province"] == NATIONAL) & (gaps["isco_group"] == "24")]
     assert set(national["skill_id"].head(2)) == {SQL, SEPIDAR}
     assert (national["gap"].head(2) > 0.15).all()
+    # Each gap comes with courses that suit the group: Sepidar's is named after it.
+    [sepidar] = national.loc[national["skill_id"] == SEPIDAR, "courses"]
+    assert "سپیدار" in sepidar.split(" ؛ ")[0]
     assert (gaps.loc[gaps["skill_id"] == EXCEL, "gap"] < 0).all()
     top = gaps.iloc[0]
     assert top["gap"] == pytest.approx(top["demand_share"] - top["supply_share"])
