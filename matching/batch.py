@@ -1,12 +1,11 @@
 """The nightly batch: bring every jobseeker's snapshot up to the store and keep it.
 
-A snapshot ranked in full knows its first stage's cuts (``Snapshot.cuts``); the next night
-it is *patched* instead of ranked again: the vacancies written since are scored where they
-pass a cut, and merged by score with the ones it holds that are unchanged; a vacancy it held
-that was removed or rewritten costs it a position it vouches for. A snapshot without cuts, of
-an older profile, vouching for under half its depth, or older than a quarter of the market
-is ranked in full. (Scores are not recomputed for the unchanged vacancies it keeps, so a
-kept match keeps the recency it had when it was ranked.)
+A snapshot ranked in full keeps its first stage (``Snapshot.first_stage``); the next night
+it is *patched* instead of ranked again (:meth:`BlockRanker.patch`): the vacancies written
+since are scored where they pass a tier's cut, together with the ones it holds that are
+unchanged; a vacancy it held that was removed or rewritten costs it a position it vouches
+for. A snapshot without a first stage, of an older profile, vouching for under half its
+depth, or older than a quarter of the market is ranked in full.
 
 A run fixes its reference generation when it starts and records it in the store, so a run
 that was killed continues where it stopped: the next run finds the marker, keeps the
@@ -107,14 +106,20 @@ class _Patch:
 
 
 def _plan_patch(
-    snapshot: Snapshot | None, profile_seq: int, pool: VacancyPool, depth: int, needs_stage: bool
+    snapshot: Snapshot | None,
+    profile_seq: int,
+    pool: VacancyPool,
+    depth: int,
+    needs_stage: bool,
+    new_since: dict[int, int],
 ) -> _Patch | None:
-    """What patching ``snapshot`` keeps, or None when it is ranked in full instead."""
+    """What patching ``snapshot`` keeps, or None when it is ranked in full instead.
+    ``new_since``: watermark → vacancies written after it (a chunk's snapshots share few)."""
     if snapshot is None or snapshot.jobseeker_seq != profile_seq:
         return None
     if needs_stage and snapshot.first_stage is None:
         return None
-    if len(pool.written_after(snapshot.watermark)) > PATCH_SHARE * len(pool):
+    if new_since[snapshot.watermark] > PATCH_SHARE * len(pool):
         return None
     kept = [
         match_from_dict(m)
@@ -147,10 +152,12 @@ def snapshot_chunk(store: BatchStore, ranker: BlockRanker, chunk: Chunk, depth: 
     pool = ranker.pool
     previous = store.snapshots([j for j, _ in present])
     needs_stage = ranker.matcher.reranking is not None
+    new_since = {w: len(pool.written_after(w)) for w in {s.watermark for s in previous.values()}}
     plans = {
         position: plan
         for position, (j, seq) in enumerate(present)
-        if (plan := _plan_patch(previous.get(j), seq, pool, depth, needs_stage)) is not None
+        if (plan := _plan_patch(previous.get(j), seq, pool, depth, needs_stage, new_since))
+        is not None
     }
     planned = list(plans)
     patches = ranker.patch(

@@ -15,7 +15,7 @@ exact (up to ties in cosine); past the index's exact limit the batch is the more
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
@@ -135,10 +135,6 @@ class Ranked:
     stage: FirstStage | None = None
 
 
-# Cosines of a block's jobseeker (by position) with its candidate rows, in their order.
-_CosineOf = Callable[[int, _Int], npt.NDArray[np.float32]]
-
-
 class BlockRanker:
     """Vacancies for many jobseekers at once, as ``matcher`` would rank them one by one."""
 
@@ -171,7 +167,7 @@ class BlockRanker:
                 for seeker, row in zip(seekers, cosines, strict=True)
             ]
         found, cuts = self._first_stage(seekers, cosines, k, self.matcher.reranking)
-        scored = self._score(seekers, found, lambda p, rows: cosines[p, rows], k)
+        scored = self._score(seekers, found, [cosines[p, rows] for p, rows in enumerate(found)], k)
         return [
             Ranked(matches, FirstStage(tier_cuts, best, day, document))
             for (matches, best, day, document), tier_cuts in zip(scored, cuts, strict=True)
@@ -233,7 +229,7 @@ class BlockRanker:
         scored = self._score(
             [seekers[p] for p in positions],
             [found[p][0] for p in positions],
-            lambda i, rows: found[positions[i]][1],
+            [found[p][1] for p in positions],
             k,
             before=[stages[p] for p in positions],
             explained=[found[p][2] for p in positions],
@@ -267,12 +263,13 @@ class BlockRanker:
         self,
         seekers: Sequence[Jobseeker],
         found: Sequence[_Int],
-        cosine_of: _CosineOf,
+        cosines: Sequence[npt.NDArray[np.float32]],
         k: int,
         before: Sequence[FirstStage | None] | None = None,
         explained: Sequence[dict[int, Match]] | None = None,
     ) -> list[tuple[list[Match], float, float, str]]:
-        """Re-rank each jobseeker's candidate rows ``found`` and explain its best ``k``; with
+        """Re-rank each jobseeker's candidate rows ``found`` (``cosines``: theirs, in the same
+        order) and explain its best ``k``; with
         the best cosine the features were relative to and the day recency counted from
         (the candidates' own, or a patched ranking's ``before`` where better and newer),
         and the normalised document (a patch's ``before`` has it).
@@ -284,25 +281,21 @@ class BlockRanker:
         assert reranking is not None
         pool = self.pool
         queries = ProfileTable.from_records(list(seekers), reranking.geography)
+        earlier = list(before) if before is not None else [None] * len(seekers)
         # Normalised once, for n-grams and explanations; a patched ranking kept it.
         normalized = [
-            earlier.document
-            if before is not None and (earlier := before[position]) is not None and earlier.document
-            else normalize(seeker.document())
-            for position, seeker in enumerate(seekers)
+            stage.document if stage is not None and stage.document else normalize(s.document())
+            for s, stage in zip(seekers, earlier, strict=True)
         ]
         seeker_rows = lexical_vectors(normalized)
-        candidates: list[_Int] = []
-        cosines: list[npt.NDArray[np.float32]] = []
         blocks: list[npt.NDArray[np.float32]] = []
         reference: list[tuple[float, float]] = []
-        for position, rows in enumerate(found):
-            cosine = cosine_of(position, rows)
+        for position, (rows, cosine) in enumerate(zip(found, cosines, strict=True)):
             best = float(cosine.max()) if len(cosine) else 0.0
             today = reference_day(pool.table.day[rows])
-            earlier = before[position] if before is not None else None
-            if earlier is not None:
-                best, today = max(best, earlier.best_cosine), max(today, earlier.day)
+            stage = earlier[position]
+            if stage is not None:
+                best, today = max(best, stage.best_cosine), max(today, stage.day)
             reference.append((best, today))
             blocks.append(
                 candidate_features(
@@ -317,14 +310,12 @@ class BlockRanker:
                     best=best,
                 )
             )
-            candidates.append(rows)
-            cosines.append(cosine)
         # One model call for the block: its fixed cost dwarfs one jobseeker's few hundred rows.
         scores = reranking.model.predict(np.concatenate(blocks))
         results: list[tuple[list[Match], float, float, str]] = []
         start = 0
         for position, (seeker, rows, features) in enumerate(
-            zip(seekers, candidates, blocks, strict=True)
+            zip(seekers, found, blocks, strict=True)
         ):
             mine = scores[start : start + len(rows)]
             start += len(rows)

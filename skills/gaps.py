@@ -13,6 +13,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from os.path import commonprefix
 
 from nlp.normalize import normalize
 from taxonomy.courses import Course, CourseCatalogue
@@ -124,21 +125,14 @@ def course_fit(
         _names(title, _words(label)) for label in skill_labels
     ):
         return NAMED
-    shared = max((_common_digits(unit, occupation) for unit in course.isco_units), default=0)
+    # ISCO digits shared from the left: character by character, as commonprefix compares.
+    prefixes = (commonprefix((unit, occupation)) for unit in course.isco_units)  # noqa: RUF071
+    shared = max(map(len, prefixes), default=0)
     if shared >= min(CLOSE_DIGITS, len(occupation)):
         return shared
     if any(unit.startswith(occupation) or occupation.startswith(unit) for unit in sector_units):
         return 1
     return None
-
-
-def _common_digits(left: str, right: str) -> int:
-    count = 0
-    for a, b in zip(left, right, strict=False):
-        if a != b:
-            break
-        count += 1
-    return count
 
 
 def training_for(

@@ -126,20 +126,13 @@ class SnapshotStoreMixin:
                     found[row.jobseeker_id] = _snapshot(row)
         return found
 
-    def snapshot_state(self, jobseeker_id: str) -> SnapshotState:
-        """What deciding whether a snapshot still holds needs, in one round trip and without
-        reading the matches themselves."""
-        with self._read() as conn:
-            row = conn.execute(_state_query(False), {"jobseeker_id": jobseeker_id}).one()
-        return _state(row)
-
     def snapshot_head(
         self, jobseeker_id: str, k: int
     ) -> tuple[SnapshotState, tuple[dict[str, Any], ...]]:
         """The state and the snapshot's best ``k`` matches (none without a snapshot), in one
         round trip: the hit path of a recommendation request."""
         with self._read() as conn:
-            row = conn.execute(_state_query(True), {"jobseeker_id": jobseeker_id}).one()
+            row = conn.execute(_head_query(), {"jobseeker_id": jobseeker_id}).one()
         ranked = row[-1]
         return _state(row), () if ranked is None else decode_matches(ranked, k)
 
@@ -235,8 +228,8 @@ class SnapshotStoreMixin:
 
 
 @functools.cache
-def _state_query(with_matches: bool) -> Select[Any]:
-    """Built once per shape: the hit path of every recommendation request runs it."""
+def _head_query() -> Select[Any]:
+    """Built once: the hit path of every recommendation request runs it."""
     table = RECORD_TABLES["jobseeker"]
     snap = snapshots_table.c
     wanted: BindParameter[str] = bindparam("jobseeker_id", type_=Text)
@@ -244,16 +237,14 @@ def _state_query(with_matches: bool) -> Select[Any]:
     def of_snapshot(column: Any) -> Any:
         return select(column).where(snap.jobseeker_id == wanted).scalar_subquery()
 
-    columns = [
+    return select(
         select(table.c.updated_seq).where(table.c.id == wanted).scalar_subquery(),
         select(meta.c.value).where(meta.c.key == "seq").scalar_subquery(),
         of_snapshot(snap.jobseeker_seq),
         of_snapshot(snap.watermark),
         of_snapshot(snap.depth),
-    ]
-    if with_matches:
-        columns.append(of_snapshot(snap.ranked))
-    return select(*columns)
+        of_snapshot(snap.ranked),
+    )
 
 
 def _snapshot(row: Any) -> Snapshot:
