@@ -431,7 +431,12 @@ class Karyab:
         else:
 
             def make_ranker() -> BlockRanker:
-                pool = VacancyPool.load(self.store, self.matcher, show_progress=show_progress)
+                pool = VacancyPool.load(
+                    self.store,
+                    self.matcher,
+                    lexical_cache=self.settings.lexical_cache,
+                    show_progress=show_progress,
+                )
                 return BlockRanker(self.matcher, pool)
 
             runner = local_runner(self.store, make_ranker, depth)

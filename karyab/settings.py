@@ -85,3 +85,8 @@ class Settings(BaseSettings):
     @property
     def artefacts_dir(self) -> Path:
         return self.cache_dir or self.models_dir
+
+    @property
+    def lexical_cache(self) -> Path:
+        """The nightly batch's vacancy n-gram rows (:mod:`matching.lexical_cache`)."""
+        return self.artefacts_dir / "vacancy_lexical.npz"

@@ -28,8 +28,8 @@ from tqdm import tqdm
 
 from karyab.records import Jobseeker, Match, Vacancy
 from matching.batch_rank import BlockRanker, Ranked, VacancyPool
-from matching.snapshots import match_from_dict, match_to_dict
-from storage.snapshots import FirstStage, Snapshot, now
+from matching.snapshots import match_to_dict
+from storage.snapshots import FirstStage, Snapshot, StoredMatch, now
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class ChunkResult:
 
 @dataclass(frozen=True)
 class _Patch:
-    kept: list[Match]  # its matches still in the market as they were ranked
+    kept: list[StoredMatch]  # its matches still in the market as they were ranked
     vouched: int
     watermark: int
     stage: FirstStage | None  # of its last ranking
@@ -121,11 +121,7 @@ def _plan_patch(
         return None
     if new_since[snapshot.watermark] > PATCH_SHARE * len(pool):
         return None
-    kept = [
-        match_from_dict(m)
-        for m in snapshot.matches
-        if pool.unchanged_since(m["id"], snapshot.watermark)
-    ]
+    kept = [m for m in snapshot.matches if pool.unchanged_since(m.id, snapshot.watermark)]
     vouched = snapshot.depth - (len(snapshot.matches) - len(kept))
     if len(snapshot.matches) < snapshot.depth:  # it held every candidate there was
         vouched = snapshot.depth
@@ -184,13 +180,17 @@ def snapshot_chunk(store: BatchStore, ranker: BlockRanker, chunk: Chunk, depth: 
             watermark=pool.generation,
             depth=made[position][1],
             computed_at=now(),
-            matches=tuple(match_to_dict(m) for m in made[position][0].matches),
+            matches=tuple(_stored(m) for m in made[position][0].matches),
             first_stage=made[position][0].stage,
         )
         for position, (jobseeker_id, profile_seq) in enumerate(present)
     ]
     store.save_snapshots(snapshots)
     return ChunkResult(len(snapshots), patched)
+
+
+def _stored(match: Match | StoredMatch) -> StoredMatch:
+    return match if isinstance(match, StoredMatch) else StoredMatch.from_dict(match_to_dict(match))
 
 
 def settle(ranker: BlockRanker) -> BlockRanker:

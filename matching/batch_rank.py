@@ -17,19 +17,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
 import torch
 from scipy import sparse
-from tqdm import tqdm
 
 from index.attributes import AttributeTable, compile_filter, validate_attributes
 from index.vector_index import Hit
 from karyab.records import Jobseeker, Match, Vacancy
 from matching.explain import normalized_text_key, text_key
-from matching.features import FEATURES, lexical_vectors, similarities
+from matching.features import FEATURES, similarities
+from matching.lexical_cache import pool_lexical
 from matching.matcher import (
     Matcher,
     Reranking,
@@ -38,16 +39,16 @@ from matching.matcher import (
     first_stage_tiers,
     reference_day,
 )
+from matching.ngrams import NgramHasher
 from matching.profiles import Geography, ProfileTable
 from matching.ranker import candidate_features
-from matching.snapshots import merge
+from matching.snapshots import match_from_dict, merge
 from nlp.normalize import normalize
-from storage.snapshots import FirstStage
+from storage.snapshots import FirstStage, StoredMatch
 
 logger = logging.getLogger(__name__)
 
 _Int = npt.NDArray[np.int64]
-_LEXICAL_BATCH = 2000
 
 
 class PoolSource(Protocol):
@@ -88,16 +89,27 @@ class VacancyPool:
 
     @classmethod
     def load(
-        cls, store: PoolSource, matcher: Matcher, *, show_progress: bool = False
+        cls,
+        store: PoolSource,
+        matcher: Matcher,
+        *,
+        lexical_cache: Path | None = None,
+        show_progress: bool = False,
     ) -> VacancyPool:
         """Read every vacancy from ``store``. The generation is read first, so a vacancy
-        written while loading is newer than the pool and a snapshot's patch picks it up."""
+        written while loading is newer than the pool and a snapshot's patch picks it up.
+        ``lexical_cache``: a file keeping the vacancies' n-gram rows from one load to the
+        next (:mod:`matching.lexical_cache`), so a night computes only the new ones."""
         generation = store.generation()
         records: list[Vacancy] = []
         blocks: list[npt.NDArray[np.float32]] = []
         for batch, vectors in store.iter_vectors("vacancy"):
             records.extend(r for r in batch if isinstance(r, Vacancy))
             blocks.append(np.asarray(vectors, dtype=np.float32))
+        # Read after the records: a vacancy written in between counts as newer than the pool.
+        written = dict(store.record_seqs("vacancy"))
+        never = np.iinfo(np.int64).max
+        seqs = np.array([written.get(r.id, never) for r in records], dtype=np.int64)
         dim = matcher.indexes["vacancy"].dim
         vectors = np.concatenate(blocks) if blocks else np.zeros((0, dim), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -107,20 +119,9 @@ class VacancyPool:
             attributes.put(row, validate_attributes(record.attributes()))
         geography = matcher.reranking.geography if matcher.reranking else Geography.load()
         table = ProfileTable.from_records(records, geography)
-        parts = []
-        progress = tqdm(
-            total=len(records), desc="vacancy pool", unit="vacancy", disable=not show_progress
+        lexical = pool_lexical(
+            records, seqs, generation, lexical_cache, show_progress=show_progress
         )
-        with progress as bar:
-            for start in range(0, len(records), _LEXICAL_BATCH):
-                chunk = records[start : start + _LEXICAL_BATCH]
-                parts.append(lexical_vectors([normalize(r.document()) for r in chunk]))
-                bar.update(len(chunk))
-        lexical = sparse.vstack(parts, format="csr") if parts else lexical_vectors([""])[:0]
-        # Read after the records: a vacancy written in between counts as newer than the pool.
-        written = dict(store.record_seqs("vacancy"))
-        never = np.iinfo(np.int64).max
-        seqs = np.array([written.get(r.id, never) for r in records], dtype=np.int64)
         rows = {record.id: row for row, record in enumerate(records)}
         logger.info("vacancy pool: %d vacancies at generation %d", len(records), generation)
         return cls(generation, tuple(records), vectors, table, lexical, attributes, seqs, rows)
@@ -131,7 +132,7 @@ class Ranked:
     """A jobseeker's best vacancies, and how the ranking found and scored its candidates
     (None without a re-ranker)."""
 
-    matches: list[Match]
+    matches: Sequence[Match | StoredMatch]  # StoredMatch: a patch's kept match, scored again
     stage: FirstStage | None = None
 
 
@@ -143,13 +144,15 @@ class BlockRanker:
         self.pool = pool
         self._columns: dict[str, _Int | None] = {}
         self._new_in_tier: dict[tuple[str, int], npt.NDArray[np.bool_]] = {}
+        self._ngrams = NgramHasher()  # a night's CVs share most of their words
 
     def rank(
         self, seekers: Sequence[Jobseeker], vectors: npt.NDArray[np.float32], k: int
     ) -> list[list[Match]]:
         """The best ``k`` vacancies of each jobseeker (``vectors``: their query vectors),
         explained, in the order of ``seekers``."""
-        return [ranked.matches for ranked in self.rank_block(seekers, vectors, k)]
+        ranked = self.rank_block(seekers, vectors, k)
+        return [[m for m in one.matches if isinstance(m, Match)] for one in ranked]
 
     def rank_block(
         self, seekers: Sequence[Jobseeker], vectors: npt.NDArray[np.float32], k: int
@@ -179,7 +182,7 @@ class BlockRanker:
         vectors: npt.NDArray[np.float32],
         watermarks: Sequence[int],
         stages: Sequence[FirstStage | None],
-        kept: Sequence[list[Match]],
+        kept: Sequence[list[StoredMatch]],
         k: int,
     ) -> list[Ranked | None]:
         """Each jobseeker's best ``k`` once the vacancies written after its watermark are
@@ -200,15 +203,23 @@ class BlockRanker:
         reranking = self.matcher.reranking
         pool = self.pool
         news = {w: pool.written_after(w) for w in set(watermarks)}
+        # The cosines with the new vacancies, one product per watermark (a chunk has few).
+        new_cosines: list[npt.NDArray[np.float32]] = [np.zeros(0, np.float32)] * len(seekers)
+        for watermark, new in news.items():
+            mine = [p for p, w in enumerate(watermarks) if w == watermark]
+            block = queries[mine] @ pool.vectors[new].T
+            for i, position in enumerate(mine):
+                new_cosines[position] = block[i]
         out: list[Ranked | None] = [None for _ in seekers]
-        found: dict[int, tuple[_Int, npt.NDArray[np.float32], dict[int, Match]]] = {}
+        found: dict[int, tuple[_Int, npt.NDArray[np.float32], dict[int, StoredMatch]]] = {}
         for position, seeker in enumerate(seekers):
             watermark = watermarks[position]
             new = news[watermark]
-            cosines = pool.vectors[new] @ queries[position]
+            cosines = new_cosines[position]
             if reranking is None:
                 fresh = self._by_cosine(seeker, cosines, new, k)
-                out[position] = Ranked(merge(kept[position], fresh, k))
+                held = [match_from_dict(m.to_dict()) for m in kept[position]]
+                out[position] = Ranked(merge(held, fresh, k))
                 continue
             tiers = first_stage_tiers("vacancy", seeker, k, None, reranking)
             stage = stages[position]
@@ -219,7 +230,8 @@ class BlockRanker:
                 in_tier = self._new_in(where, watermark, new)
                 taken |= in_tier if cut is None else in_tier & (cosines >= cut)
             if not taken.any():  # nothing new reaches it: scores and days are as they were
-                out[position] = Ranked(list(kept[position]), stage)
+                renumbered = [replace(m, rank=r) for r, m in enumerate(kept[position], start=1)]
+                out[position] = Ranked(renumbered, stage)
                 continue
             old = np.array([pool.rows[m.id] for m in kept[position]], dtype=np.int64)
             rows = np.concatenate([old, new[taken]])
@@ -266,8 +278,8 @@ class BlockRanker:
         cosines: Sequence[npt.NDArray[np.float32]],
         k: int,
         before: Sequence[FirstStage | None] | None = None,
-        explained: Sequence[dict[int, Match]] | None = None,
-    ) -> list[tuple[list[Match], float, float, str]]:
+        explained: Sequence[dict[int, StoredMatch]] | None = None,
+    ) -> list[tuple[list[Match | StoredMatch], float, float, str]]:
         """Re-rank each jobseeker's candidate rows ``found`` (``cosines``: theirs, in the same
         order) and explain its best ``k``; with
         the best cosine the features were relative to and the day recency counted from
@@ -287,7 +299,7 @@ class BlockRanker:
             stage.document if stage is not None and stage.document else normalize(s.document())
             for s, stage in zip(seekers, earlier, strict=True)
         ]
-        seeker_rows = lexical_vectors(normalized)
+        seeker_rows = self._ngrams(normalized)
         blocks: list[npt.NDArray[np.float32]] = []
         reference: list[tuple[float, float]] = []
         for position, (rows, cosine) in enumerate(zip(found, cosines, strict=True)):
@@ -312,7 +324,7 @@ class BlockRanker:
             )
         # One model call for the block: its fixed cost dwarfs one jobseeker's few hundred rows.
         scores = reranking.model.predict(np.concatenate(blocks))
-        results: list[tuple[list[Match], float, float, str]] = []
+        results: list[tuple[list[Match | StoredMatch], float, float, str]] = []
         start = 0
         for position, (seeker, rows, features) in enumerate(
             zip(seekers, found, blocks, strict=True)
@@ -332,8 +344,9 @@ class BlockRanker:
             ]
             asking_text = normalized_text_key(normalized[position])
             known = explained[position] if explained is not None else {}
+            matches: list[Match | StoredMatch]
             if not known:
-                matches = self.matcher.explain_scored(seeker, scored, asking_text)
+                matches = list(self.matcher.explain_scored(seeker, scored, asking_text))
             else:
                 fresh = [s for j, s in zip(order, scored, strict=True) if int(rows[j]) not in known]
                 made = iter(self.matcher.explain_scored(seeker, fresh, asking_text))
@@ -343,8 +356,8 @@ class BlockRanker:
                     if was is None:
                         matches.append(replace(next(made), rank=rank))
                     else:
-                        details = {**was.details, "features": feature_details(item.features)}
-                        matches.append(replace(was, rank=rank, score=item.score, details=details))
+                        shown = feature_details(item.features)
+                        matches.append(was.rescored(item.score, rank, shown))
             results.append((matches, *reference[position], normalized[position]))
         return results
 

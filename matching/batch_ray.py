@@ -37,7 +37,10 @@ class ChunkRanker:
     def run(self, chunk: Chunk) -> ChunkResult:
         if self.ranker is None:
             matcher = self.engine.matcher
-            self.ranker = settle(BlockRanker(matcher, VacancyPool.load(self.engine.store, matcher)))
+            pool = VacancyPool.load(
+                self.engine.store, matcher, lexical_cache=self.engine.settings.lexical_cache
+            )
+            self.ranker = settle(BlockRanker(matcher, pool))
         return snapshot_chunk(self.engine.store, self.ranker, chunk, self.depth)
 
 

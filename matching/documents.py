@@ -16,7 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-from matching.features import lexical_vectorizer, lexical_vectors
+from matching.features import lexical_vectors
+from matching.ngrams import lexical_vectorizer
 from nlp.normalize import normalize
 
 # About 8 KB a row (1,000 n-grams of float32 weight and int32 column): 80 MB at most.

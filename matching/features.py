@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 
+from matching.ngrams import NgramHasher
 from matching.profiles import Geography, ProfileTable
 
 FEATURES: tuple[str, ...] = (
@@ -34,20 +34,10 @@ _Int = npt.NDArray[np.int64]
 _Float = npt.NDArray[np.float64]
 
 
-def lexical_vectorizer() -> HashingVectorizer:
-    """Stateless character n-grams (no vocabulary to fit or keep in step with the store);
-    robust to the ZWNJ, spelling and suffix variation that word tokens miss."""
-    return HashingVectorizer(
-        analyzer="char_wb",
-        ngram_range=(3, 4),
-        n_features=2**18,
-        alternate_sign=False,
-        norm="l2",
-    )
-
-
 def lexical_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
-    return sparse.csr_matrix(lexical_vectorizer().transform(list(texts)), dtype=np.float32)
+    """Character n-gram rows of ``texts`` (:func:`matching.ngrams.lexical_vectorizer`'s); one
+    that vectorises many batches keeps a :class:`matching.ngrams.NgramHasher` instead."""
+    return NgramHasher()(texts)
 
 
 def similarities(rows: sparse.csr_matrix, query: sparse.csr_matrix) -> _Float:

@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 
 from karyab.records import Match
 from storage.errors import StoreError
-from storage.snapshots import Snapshot, SnapshotState, now
+from storage.snapshots import Snapshot, SnapshotState, StoredMatch, now
 
 logger = logging.getLogger(__name__)
 
@@ -158,9 +158,9 @@ class SnapshotRecommender:
             return self.refresh(jobseeker_id, profile_seq, generation)[:k]
         touched = set(changed)
         kept = [
-            match_from_dict(m)
+            match_from_dict(m.to_dict())
             for m in snapshot.matches
-            if m["id"] not in touched and self.live_vacancies(m["id"])
+            if m.id not in touched and self.live_vacancies(m.id)
         ]
         # The unchanged vacancies it holds are still the best unchanged ones down to its depth
         # less those it dropped (rewritten ones are scored again below, removed ones are gone).
@@ -204,7 +204,7 @@ class SnapshotRecommender:
             watermark=watermark,
             depth=depth,
             computed_at=now(),
-            matches=tuple(match_to_dict(m) for m in matches),
+            matches=tuple(StoredMatch.from_dict(match_to_dict(m)) for m in matches),
         )
         try:
             self.store.save_snapshots([snapshot])

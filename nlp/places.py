@@ -10,7 +10,7 @@ province (``تهران``, ``قم``, ``کرمان``) is reported as a city, unles
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from nlp.chars import ZWNJ
@@ -99,6 +99,7 @@ def _neighbours() -> dict[str, frozenset[str]]:
     return {name: frozenset(others) for name, others in pairs.items()}
 
 
+@lru_cache(maxsize=256)  # asked once per jobseeker ranked; there are 31 provinces
 def neighbouring_provinces(province: str) -> frozenset[str]:
     """The provinces sharing a land border with ``province`` (normalised official name);
     empty for a name that is not a province.

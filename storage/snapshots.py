@@ -46,17 +46,18 @@ class FirstStage:
 @dataclass(frozen=True)
 class Snapshot:
     """Ranked vacancies for one jobseeker, true for the store at ``watermark`` and for the
-    profile as written at ``jobseeker_seq``. ``matches`` are plain dicts (JSON-ready), best
-    first; ``depth`` is how many positions it vouches for (fewer matches exist when the
-    market is small). ``first_stage``: what patching it with the vacancies written since
-    needs, None where not known (a snapshot of the request path)."""
+    profile as written at ``jobseeker_seq``. ``matches`` are best first
+    (:meth:`StoredMatch.to_dict` gives one as plain data); ``depth`` is how many positions
+    it vouches for (fewer matches exist when the market is small). ``first_stage``: what
+    patching it with the vacancies written since needs, None where not known (a snapshot
+    of the request path)."""
 
     jobseeker_id: str
     jobseeker_seq: int
     watermark: int
     depth: int
     computed_at: datetime
-    matches: tuple[dict[str, Any], ...]
+    matches: tuple[StoredMatch, ...]
     first_stage: FirstStage | None = None
 
 
@@ -254,7 +255,7 @@ def _snapshot(row: Any) -> Snapshot:
         watermark=int(row.watermark),
         depth=int(row.depth),
         computed_at=row.computed_at,
-        matches=decode_matches(row.ranked),
+        matches=decode_stored(row.ranked),
         first_stage=_read_first_stage(row.first_stage),
     )
 
@@ -292,25 +293,88 @@ def _state(row: Any) -> SnapshotState:
     )
 
 
-def encode_matches(matches: Sequence[dict[str, Any]]) -> bytes:
-    """Ranked matches as stored: one JSON document per line, compressed.
+_HEAD = ("id", "score", "rank")
 
-    JSON escapes line breaks inside strings, so each line is one match and the best ``k``
-    decode without the rest. The matches repeat skill ids, course titles and feature names,
-    so compression takes 20 of them from about 75 KB to about 5 KB: less to read from the
-    store on every request, and less to write each night.
+
+@dataclass(frozen=True)
+class StoredMatch:
+    """One ranked match as stored: what scoring changes (score, rank, the re-ranker's
+    ``features``, kept in the details) apart from ``rest``, every other field as its stored
+    JSON. Re-scoring yesterday's matches, as a nightly patch does for each of them, then
+    neither decodes nor encodes what they explain: that was a third of a patch."""
+
+    id: str
+    score: float
+    rank: int
+    features: dict[str, Any] | None  # the details' "features"; None where there are none
+    rest: bytes
+
+    @classmethod
+    def from_dict(cls, match: dict[str, Any]) -> StoredMatch:
+        rest = {name: value for name, value in match.items() if name not in _HEAD}
+        details = rest.get("details")
+        features = None
+        if isinstance(details, dict) and "features" in details:
+            features = details["features"]
+            rest["details"] = {name: v for name, v in details.items() if name != "features"}
+        return cls(
+            str(match["id"]),
+            float(match["score"]),
+            int(match["rank"]),
+            features,
+            orjson.dumps(rest, option=orjson.OPT_SERIALIZE_NUMPY),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        match: dict[str, Any] = {"id": self.id, "score": self.score, "rank": self.rank}
+        match.update(orjson.loads(self.rest))
+        if self.features is not None:
+            match["details"] = {**(match.get("details") or {}), "features": self.features}
+        return match
+
+    def rescored(self, score: float, rank: int, features: dict[str, Any]) -> StoredMatch:
+        return StoredMatch(self.id, score, rank, features, self.rest)
+
+    def line(self) -> bytes:
+        head = orjson.dumps([self.id, self.score, self.rank, self.features])
+        return head + b"\t" + self.rest
+
+    @classmethod
+    def from_line(cls, line: bytes) -> StoredMatch:
+        head, tab, rest = line.partition(b"\t")
+        if not tab:  # stored before the split (one JSON document per match)
+            return cls.from_dict(orjson.loads(line))
+        match_id, score, rank, features = orjson.loads(head)
+        return cls(match_id, score, rank, features, rest)
+
+
+def encode_matches(matches: Sequence[StoredMatch | dict[str, Any]]) -> bytes:
+    """Ranked matches as stored: one line per match, compressed.
+
+    A line is the match's score fields, a tab, and the rest of the match (see
+    :class:`StoredMatch`); JSON escapes tabs and line breaks inside strings, so each line is
+    one match and the best ``k`` decode without the rest. The matches repeat skill ids,
+    course titles and feature names, so compression takes 20 of them from about 75 KB to
+    about 5 KB: less to read from the store on every request, and less to write each night.
     """
-    lines = b"\n".join(orjson.dumps(m, option=orjson.OPT_SERIALIZE_NUMPY) for m in matches)
+    lines = b"\n".join(
+        (m if isinstance(m, StoredMatch) else StoredMatch.from_dict(m)).line() for m in matches
+    )
     return zlib.compress(lines, 1)
 
 
-def decode_matches(payload: bytes, limit: int | None = None) -> tuple[dict[str, Any], ...]:
+def decode_stored(payload: bytes, limit: int | None = None) -> tuple[StoredMatch, ...]:
     """The stored matches (see :func:`encode_matches`), or only the best ``limit``."""
     text = zlib.decompress(payload)
     if not text or limit == 0:
         return ()
     lines = text.split(b"\n") if limit is None else text.split(b"\n", limit)[:limit]
-    return tuple(orjson.loads(line) for line in lines)
+    return tuple(StoredMatch.from_line(line) for line in lines)
+
+
+def decode_matches(payload: bytes, limit: int | None = None) -> tuple[dict[str, Any], ...]:
+    """The stored matches as plain dicts, or only the best ``limit``."""
+    return tuple(m.to_dict() for m in decode_stored(payload, limit))
 
 
 def now() -> datetime:

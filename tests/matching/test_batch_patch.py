@@ -14,7 +14,9 @@ from karyab.records import Vacancy
 from karyab.service import Karyab
 from karyab.settings import Settings
 from matching.batch_rank import BlockRanker, VacancyPool
+from matching.snapshots import match_to_dict
 from models.encoder import HashingEncoder
+from storage.snapshots import StoredMatch
 
 DEPTH = 20
 
@@ -44,7 +46,7 @@ def _full(engine: Karyab, ids: list[str]) -> dict[str, list[tuple[str, float]]]:
 
 def _stored(engine: Karyab, ids: list[str]) -> dict[str, list[tuple[str, float]]]:
     snapshots = engine.store.snapshots(ids)
-    return {i: [(m["id"], m["score"]) for m in snapshots[i].matches] for i in ids}
+    return {i: [(m.id, m.score) for m in snapshots[i].matches] for i in ids}
 
 
 def _night_of_new_vacancies(engine: Karyab) -> list[str]:
@@ -82,6 +84,21 @@ def test_a_patch_is_the_full_ranking_when_no_tier_is_full(engine: Karyab) -> Non
     for i in ids:
         assert [m for m, _ in patched[i]] == [m for m, _ in full[i]], i
         np.testing.assert_allclose([s for _, s in patched[i]], [s for _, s in full[i]], atol=1e-9)
+    # Whole results too: the kept matches' explanations, ranks and features as re-scored.
+    ranker = BlockRanker(engine.matcher, VacancyPool.load(engine.store, engine.matcher))
+    seekers = engine.store.get_many("jobseeker", ids)
+    vectors = engine.store.get_vectors("jobseeker", ids, "query")
+    ranked = ranker.rank([seekers[i] for i in ids], np.stack([vectors[i] for i in ids]), DEPTH)  # type: ignore[misc]
+    snapshots = engine.store.snapshots(ids)
+    for i, matches in zip(ids, ranked, strict=True):
+        expected = [StoredMatch.from_dict(match_to_dict(m)).to_dict() for m in matches]
+        stored = [m.to_dict() for m in snapshots[i].matches]
+        for want, got in zip(expected, stored, strict=True):
+            # Cosines from different products differ in the last bits, so a rounded
+            # feature may differ in its last digit.
+            features = got["details"].pop("features")
+            assert features == pytest.approx(want["details"].pop("features"), abs=1.01e-4)
+            assert {**got, "score": 0} == {**want, "score": 0}, i
 
 
 def test_a_night_of_new_vacancies_is_patched_in(engine: Karyab) -> None:
@@ -104,7 +121,7 @@ def test_removed_vacancies_cost_positions_and_a_changed_profile_is_ranked_again(
     ids = engine.indexes["jobseeker"].ids()
     before = engine.store.snapshots(ids)
     target = ids[0]
-    gone = [m["id"] for m in before[target].matches[:3]]
+    gone = [m.id for m in before[target].matches[:3]]
     engine.delete("vacancy", gone)
     seeker = engine.get("jobseeker", ids[1])
     assert seeker is not None
@@ -113,10 +130,12 @@ def test_removed_vacancies_cost_positions_and_a_changed_profile_is_ranked_again(
     assert night.patched == len(ids) - 1  # all but the changed profile
     after = engine.store.snapshots(ids)
     assert after[ids[1]].depth == DEPTH and after[ids[1]].first_stage is not None
-    assert not set(gone) & {m["id"] for m in after[target].matches}
+    assert not set(gone) & {m.id for m in after[target].matches}
+    ranks = [m.rank for m in after[target].matches]
+    assert ranks == list(range(1, len(ranks) + 1))
     assert after[target].depth == DEPTH - 3  # it vouches for three positions fewer
     full = [i for i, _ in _full(engine, [target])[target]]
-    assert [m["id"] for m in after[target].matches][: DEPTH - 3] == full[: DEPTH - 3]
+    assert [m.id for m in after[target].matches][: DEPTH - 3] == full[: DEPTH - 3]
     # Served from the patched snapshot while it vouches; deeper asks search.
     assert [m.id for m in engine.recommendations(target, DEPTH - 3)] == full[: DEPTH - 3]
     assert engine.cached_recommendations(target, DEPTH) is None

@@ -79,3 +79,16 @@ def test_an_empty_block_or_pool_gives_empty_lists(tmp_path: Path) -> None:
             ranker.rank([seeker], np.ones((1, engine.encoder.dim), dtype=np.float32), 0)
     finally:
         engine.close()
+
+
+def test_a_pool_loaded_through_the_lexical_cache_equals_one_loaded_without(
+    engine: Karyab, tmp_path: Path
+) -> None:
+    plain = VacancyPool.load(engine.store, engine.matcher)
+    cache = tmp_path / "lexical.npz"
+    cold = VacancyPool.load(engine.store, engine.matcher, lexical_cache=cache)
+    warm = VacancyPool.load(engine.store, engine.matcher, lexical_cache=cache)
+    assert cache.is_file()
+    for pool in (cold, warm):
+        assert [r.id for r in pool.records] == [r.id for r in plain.records]
+        assert (pool.lexical != plain.lexical).nnz == 0

@@ -47,8 +47,8 @@ def test_ray_engine_matches_the_local_one_and_resumes(tmp_path: Path) -> None:
             snapshot = engine.store.snapshot(f"j{i}")
             assert snapshot is not None
             live = engine.matcher.recommend_vacancies(f"j{i}", 5)
-            assert [m["id"] for m in snapshot.matches] == [m.id for m in live]
-            assert snapshot.matches[0]["id"].startswith(f"v{i}-")
+            assert [m.id for m in snapshot.matches] == [m.id for m in live]
+            assert snapshot.matches[0].id.startswith(f"v{i}-")
         assert engine.batch_match(engine="ray").matched == 0  # nothing due
     finally:
         engine.close()

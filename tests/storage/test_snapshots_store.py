@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
+import orjson
 import pytest
 
 from karyab.records import Jobseeker, Vacancy
-from storage.snapshots import FirstStage, Snapshot, decode_matches, encode_matches
+from storage.snapshots import (
+    FirstStage,
+    Snapshot,
+    StoredMatch,
+    decode_matches,
+    decode_stored,
+    encode_matches,
+)
 from storage.sql_store import SqlStore
 
 
@@ -39,7 +48,10 @@ def _snapshot(jobseeker_id: str, seq: int, watermark: int, matches: int) -> Snap
         depth=5,
         computed_at=datetime(2026, 11, 27, 8, 30, tzinfo=UTC),
         matches=tuple(
-            {"id": f"v{i}", "score": 1 - i / 10, "title": "حسابدار"} for i in range(matches)
+            StoredMatch.from_dict(
+                {"id": f"v{i}", "score": 1 - i / 10, "rank": i + 1, "title": "حسابدار"}
+            )
+            for i in range(matches)
         ),
     )
 
@@ -95,10 +107,10 @@ def test_snapshot_state_in_one_read(store: SqlStore) -> None:
 
 
 MATCHES = [
-    {"id": "v1", "title": "برنامه\u200cنویس Python", "score": 0.91, "details": {"a": [1, 2]}},
+    {"id": "v1", "title": "برنامه\u200cنویس Python", "score": 0.91, "rank": 1, "details": {"a": 1}},
     # A line break, a tab and a quote inside strings stay inside their match.
-    {"id": "v2", "title": 'کارشناس\nفروش\t"ارشد"', "score": 0.5, "details": {}},
-    {"id": "v3", "title": "منشي", "score": np.float64(0.25), "details": {"n": None}},
+    {"id": "v2", "title": 'کارشناس\nفروش\t"ارشد"', "score": 0.5, "rank": 2, "details": {}},
+    {"id": "v3", "title": "منشي", "score": np.float64(0.25), "rank": 3, "details": {"n": None}},
 ]
 
 
@@ -139,7 +151,7 @@ def test_snapshot_head_reads_the_state_and_the_best_k(store: SqlStore) -> None:
     state, head = store.snapshot_head("js", 2)
     assert state.generation == store.generation() and state.profile_seq == seq
     assert (state.snapshot_seq, state.watermark, state.depth) == (seq, 7, 5)
-    assert head == _snapshot("js", seq, 7, 3).matches[:2]
+    assert head == tuple(m.to_dict() for m in _snapshot("js", seq, 7, 3).matches[:2])
     state, head = store.snapshot_head("nobody", 2)
     assert head == () and state.profile_seq is None
 
@@ -154,3 +166,39 @@ def test_snapshot_first_stage_round_trips(store: SqlStore) -> None:
     assert found["js"] == with_stage and found["js"].first_stage == stage
     assert found["other"].first_stage is None
     assert set(found) == {"js", "other"}
+
+
+SCORED = {
+    "id": "v7",
+    "title": "حسابدار\tارشد",
+    "score": 2.5,
+    "rank": 4,
+    "details": {"employer": "هلو", "features": {"semantic": -0.1, "lexical": None}},
+}
+
+
+def test_a_stored_match_keeps_its_explanation_apart_from_its_scores() -> None:
+    stored = StoredMatch.from_dict(SCORED)
+    assert (stored.id, stored.score, stored.rank) == ("v7", 2.5, 4)
+    assert stored.features == {"semantic": -0.1, "lexical": None}
+    assert b"features" not in stored.rest and b"2.5" not in stored.rest
+    assert StoredMatch.from_line(stored.line()) == stored
+    assert stored.to_dict() == SCORED
+
+    again = stored.rescored(3.0, 1, {"semantic": 0.0, "lexical": 0.4})
+    assert again.rest is stored.rest  # the explanation is not encoded again
+    assert again.to_dict() == {
+        **SCORED,
+        "score": 3.0,
+        "rank": 1,
+        "details": {"employer": "هلو", "features": {"semantic": 0.0, "lexical": 0.4}},
+    }
+
+
+def test_matches_stored_as_one_json_document_each_still_decode() -> None:
+    """Lines written before scores and explanations were split (store revision 0005)."""
+    old = zlib.compress(b"\n".join(orjson.dumps(m) for m in [SCORED, MATCHES[0]]), 1)
+    assert list(decode_matches(old)) == [SCORED, MATCHES[0]]
+    assert decode_stored(old, 1)[0] == StoredMatch.from_dict(SCORED)
+    # Written again, they take the new form and read back the same.
+    assert list(decode_matches(encode_matches(decode_stored(old)))) == [SCORED, MATCHES[0]]

@@ -444,7 +444,7 @@ def test_migration_compresses_the_snapshots_stored_before_it(db_url: str) -> Non
     from alembic import command
 
     matches = [
-        {"id": f"v{i}", "title": "برنامه\u200cنویس Python\nارشد", "score": 1 - i / 10}
+        {"id": f"v{i}", "title": "برنامه\u200cنویس Python\nارشد", "score": 1 - i / 10, "rank": 1}
         for i in range(3)
     ]
     engine = make_engine(db_url)
@@ -465,7 +465,8 @@ def test_migration_compresses_the_snapshots_stored_before_it(db_url: str) -> Non
     try:
         for i in range(3):
             snapshot = store.snapshot(f"js{i}")
-            assert snapshot is not None and list(snapshot.matches) == matches[i:]
+            assert snapshot is not None
+            assert [m.to_dict() for m in snapshot.matches] == matches[i:]
             assert (snapshot.jobseeker_seq, snapshot.watermark, snapshot.depth) == (1, 2, 20)
     finally:
         store.close()
