@@ -64,11 +64,18 @@ def build_store(data_dir: Path, vacancies: int, seed: int = 0) -> tuple[dict[str
         vectors = np.stack([index.get_vector(i) for i in demo_ids])
         rng = np.random.default_rng(seed)
         have = engine.store.count("vacancy")
+        # Numbered after the highest stored one: a benchmark's nights take some down, and
+        # reusing their numbers would overwrite live ones instead of topping the store up.
+        numbers = [int(i[4:]) for i in index.ids() if i.startswith("syn-")]
+        next_number = max(numbers, default=-1) + 1
         with tqdm(total=max(0, vacancies - have), desc="synthetic vacancies") as progress:
             while have < vacancies:
                 size = min(BATCH, vacancies - have)
                 picks = rng.integers(0, len(demo), size)
-                records = [replace(demo[p], id=f"syn-{have + j:07d}") for j, p in enumerate(picks)]
+                records = [
+                    replace(demo[p], id=f"syn-{next_number + j:07d}") for j, p in enumerate(picks)
+                ]
+                next_number += size
                 noisy = noisy_copies(vectors[picks], rng)
                 engine.store.upsert("vacancy", records, noisy, noisy, engine.vectors_name)
                 index.upsert([r.id for r in records], noisy, [r.attributes() for r in records])
