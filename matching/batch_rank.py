@@ -14,6 +14,7 @@ exact (up to ties in cosine); past the index's exact limit the batch is the more
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -145,6 +146,7 @@ class BlockRanker:
         self._columns: dict[str, _Int | None] = {}
         self._new_in_tier: dict[tuple[str, int], npt.NDArray[np.bool_]] = {}
         self._ngrams = NgramHasher()  # a night's CVs share most of their words
+        self.ranking = ranking_fingerprint(matcher.reranking) if matcher.reranking else ""
 
     def rank(
         self, seekers: Sequence[Jobseeker], vectors: npt.NDArray[np.float32], k: int
@@ -172,7 +174,7 @@ class BlockRanker:
         found, cuts = self._first_stage(seekers, cosines, k, self.matcher.reranking)
         scored = self._score(seekers, found, [cosines[p, rows] for p, rows in enumerate(found)], k)
         return [
-            Ranked(matches, FirstStage(tier_cuts, best, day, document))
+            Ranked(matches, FirstStage(tier_cuts, best, day, document, self.ranking))
             for (matches, best, day, document), tier_cuts in zip(scored, cuts, strict=True)
         ]
 
@@ -194,8 +196,9 @@ class BlockRanker:
         Scored as ranking the market again scores them: cosines relative to the better of
         the old ranking's best and the new candidates', recency from the newer of their
         days, and the kept ones scored again with them (not explained again: their
-        explanations do not depend on either). None for a jobseeker whose stage is missing
-        or does not fit its tiers (settings changed since): it needs a full ranking.
+        explanations do not depend on either). None for a jobseeker whose stage is missing,
+        or was made by another re-ranker or other first-stage settings
+        (:func:`ranking_fingerprint`): it needs a full ranking.
         """
         if k < 1:
             raise ValueError("k must be at least 1")
@@ -223,7 +226,7 @@ class BlockRanker:
                 continue
             tiers = first_stage_tiers("vacancy", seeker, k, None, reranking)
             stage = stages[position]
-            if stage is None or len(stage.cuts) != len(tiers):
+            if stage is None or stage.ranking != self.ranking or len(stage.cuts) != len(tiers):
                 continue
             taken = np.zeros(len(new), dtype=bool)
             for (where, _), cut in zip(tiers, stage.cuts, strict=True):
@@ -249,7 +252,9 @@ class BlockRanker:
         for position, (matches, best, day, document) in zip(positions, scored, strict=True):
             stage = stages[position]
             assert stage is not None
-            out[position] = Ranked(matches, FirstStage(stage.cuts, best, day, document))
+            out[position] = Ranked(
+                matches, FirstStage(stage.cuts, best, day, document, self.ranking)
+            )
         return out
 
     def _new_in(self, where: dict[str, object], watermark: int, new: _Int) -> npt.NDArray[np.bool_]:
@@ -421,6 +426,16 @@ class BlockRanker:
         if key not in self._columns:
             self._columns[key] = np.sort(self.pool.attributes.select(compile_filter(where)))
         return self._columns[key]
+
+
+def ranking_fingerprint(reranking: Reranking) -> str:
+    """What a ranking's cuts and scores depend on besides the market and the profile: the
+    re-ranker, known by its scores on a fixed probe of features (a retrained model scores
+    differently; no file date or name to trust), and the first-stage settings."""
+    probe = np.random.default_rng(0).uniform(-1.0, 5.0, size=(64, len(FEATURES)))
+    scores = reranking.model.predict(probe.astype(np.float32))
+    identity = repr((FEATURES, reranking.first_stage, np.round(scores, 6).tolist()))
+    return hashlib.sha256(identity.encode()).hexdigest()[:16]
 
 
 def _unit(vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:

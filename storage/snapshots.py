@@ -35,12 +35,15 @@ class FirstStage:
     took every vacancy it had); ``best_cosine``, the best candidate's (the re-ranker reads
     cosines relative to it); ``day``, the day recency counted from; ``document``, the
     jobseeker's document as normalised for n-grams and literal skill checks (the profile a
-    patch applies to is the same, and normalising it again is a quarter of a patch)."""
+    patch applies to is the same, and normalising it again is a quarter of a patch);
+    ``ranking``, which re-ranker and first-stage settings made it
+    (:func:`matching.batch_rank.ranking_fingerprint`): a patch by others would mix scores."""
 
     cuts: tuple[float | None, ...]
     best_cosine: float
     day: float
     document: str = ""
+    ranking: str = ""
 
 
 @dataclass(frozen=True)
@@ -269,6 +272,7 @@ def _first_stage(snapshot: Snapshot) -> str | None:
         "best_cosine": stage.best_cosine,
         "day": stage.day,
         "document": stage.document,
+        "ranking": stage.ranking,
     }
     return orjson.dumps(fields).decode()
 
@@ -278,7 +282,11 @@ def _read_first_stage(text: str | None) -> FirstStage | None:
         return None
     fields = orjson.loads(text)
     return FirstStage(
-        tuple(fields["cuts"]), fields["best_cosine"], fields["day"], fields.get("document", "")
+        tuple(fields["cuts"]),
+        fields["best_cosine"],
+        fields["day"],
+        fields.get("document", ""),
+        fields.get("ranking", ""),
     )
 
 

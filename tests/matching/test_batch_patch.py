@@ -13,9 +13,11 @@ import pytest
 from karyab.records import Vacancy
 from karyab.service import Karyab
 from karyab.settings import Settings
-from matching.batch_rank import BlockRanker, VacancyPool
+from matching.batch_rank import BlockRanker, VacancyPool, ranking_fingerprint
+from matching.features import FEATURES
 from matching.snapshots import match_to_dict
 from models.encoder import HashingEncoder
+from models.ranker import LearnedRanker
 from storage.snapshots import StoredMatch
 
 DEPTH = 20
@@ -143,3 +145,35 @@ def test_removed_vacancies_cost_positions_and_a_changed_profile_is_ranked_again(
     engine.add_vacancies([Vacancy(id="later", title="حسابدار", text="حسابداری")])
     assert engine.batch_match().patched == len(ids)
     assert engine.store.snapshots([target])[target].depth == DEPTH - 3
+
+
+def test_a_new_reranker_ranks_everyone_in_full_once(engine: Karyab, tmp_path: Path) -> None:
+    reranking = engine.matcher.reranking
+    assert reranking is not None
+    engine.batch_match()
+    ids = engine.indexes["jobseeker"].ids()
+    # The same model saved and loaded is the same ranking; a retrained one is not.
+    reranking.model.save(tmp_path / "ranker.pkl")
+    reloaded = replace(reranking, model=LearnedRanker.load(tmp_path / "ranker.pkl"))
+    assert ranking_fingerprint(reloaded) == ranking_fingerprint(reranking)
+    rng = np.random.default_rng(5)
+    features = rng.uniform(0, 3, size=(400, len(FEATURES))).astype(np.float32)
+    retrained = LearnedRanker(max_iter=20).fit(features, features[:, 1] + features[:, 4])
+    new = replace(reranking, model=retrained)
+    assert ranking_fingerprint(new) != ranking_fingerprint(reranking)
+    deeper = replace(reranking, first_stage=replace(reranking.first_stage, depth=7))
+    assert ranking_fingerprint(deeper) != ranking_fingerprint(reranking)
+
+    engine.matcher.reranking = new
+    try:
+        engine.add_vacancies([Vacancy(id="after-retraining", title="حسابدار", text="حسابداری")])
+        night = engine.batch_match()
+        assert (night.matched, night.patched) == (len(ids), 0)
+        snapshots = engine.store.snapshots(ids).values()
+        assert {s.first_stage.ranking for s in snapshots if s.first_stage} == {
+            ranking_fingerprint(new)
+        }
+        engine.add_vacancies([Vacancy(id="the-day-after", title="انباردار", text="انبارداری")])
+        assert engine.batch_match().patched == len(ids)  # patched again from then on
+    finally:
+        engine.matcher.reranking = reranking

@@ -159,7 +159,13 @@ def test_snapshot_head_reads_the_state_and_the_best_k(store: SqlStore) -> None:
 def test_snapshot_first_stage_round_trips(store: SqlStore) -> None:
     _put(store, "jobseeker", ["js", "other"])
     seq = store.record_seq("jobseeker", "js")
-    stage = FirstStage(cuts=(0.81, None, 0.5), best_cosine=0.93, day=739328.0, document="حسابدار")
+    stage = FirstStage(
+        cuts=(0.81, None, 0.5),
+        best_cosine=0.93,
+        day=739328.0,
+        document="حسابدار",
+        ranking="3f9a0c1b2d4e5f60",
+    )
     with_stage = replace(_snapshot("js", seq, 7, 2), first_stage=stage)
     store.save_snapshots([with_stage, _snapshot("other", seq, 7, 1)])
     found = store.snapshots(["js", "other", "nobody"])
