@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 
 from karyab.records import Match
 from storage.errors import StoreError
-from storage.snapshots import Snapshot, SnapshotState, StoredMatch, now
+from storage.snapshots import FirstStage, Snapshot, SnapshotState, StoredMatch, now
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +172,9 @@ class SnapshotRecommender:
         with self.guard:
             fresh = self.ranker.recommend_among(jobseeker_id, changed, snapshot.depth)
         merged = merge(kept, fresh, snapshot.depth)
-        self._save(jobseeker_id, profile_seq, generation, merged, vouched)
+        # The nightly batch's first stage still describes this profile's ranking (every
+        # changed vacancy was scored, cut or not), so tonight's batch can patch it again.
+        self._save(jobseeker_id, profile_seq, generation, merged, vouched, snapshot.first_stage)
         return merged[:k]
 
     def refresh(
@@ -197,6 +199,7 @@ class SnapshotRecommender:
         watermark: int,
         matches: list[Match],
         depth: int,
+        first_stage: FirstStage | None = None,
     ) -> None:
         snapshot = Snapshot(
             jobseeker_id=jobseeker_id,
@@ -205,6 +208,7 @@ class SnapshotRecommender:
             depth=depth,
             computed_at=now(),
             matches=tuple(StoredMatch.from_dict(match_to_dict(m)) for m in matches),
+            first_stage=first_stage,
         )
         try:
             self.store.save_snapshots([snapshot])

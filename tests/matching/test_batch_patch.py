@@ -177,3 +177,18 @@ def test_a_new_reranker_ranks_everyone_in_full_once(engine: Karyab, tmp_path: Pa
         assert engine.batch_match().patched == len(ids)  # patched again from then on
     finally:
         engine.matcher.reranking = reranking
+
+
+def test_a_snapshot_patched_by_a_request_is_patched_again_at_night(engine: Karyab) -> None:
+    engine.batch_match()
+    ids = engine.indexes["jobseeker"].ids()
+    target = ids[3]
+    before = engine.store.snapshot(target)
+    assert before is not None and before.first_stage is not None
+    engine.add_vacancies([Vacancy(id="by-day", title="حسابدار", text="حسابداری و اکسل")])
+    engine.recommendations(target, 5)  # the request path patches the snapshot
+    after = engine.store.snapshot(target)
+    assert after is not None and after.watermark > before.watermark
+    assert after.first_stage == before.first_stage
+    engine.add_vacancies([Vacancy(id="by-night", title="انباردار", text="انبارداری")])
+    assert engine.batch_match().patched == len(ids)
