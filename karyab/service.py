@@ -44,7 +44,7 @@ from models.occupation_coder import OccupationCoder
 from models.ranker import LearnedRanker
 from nlp.normalize import normalize
 from skills.inference import SkillInferencer
-from storage.sql_store import Application, ApplicationStatus, Kind, SqlStore
+from storage.sql_store import Application, ApplicationStatus, Kind, SqlStore, WriteAudit
 from taxonomy.skills import SkillTaxonomy
 
 logger = logging.getLogger(__name__)
@@ -53,10 +53,6 @@ _INDEX_FILES: dict[Kind, str] = {"vacancy": "vacancies.faiss", "jobseeker": "job
 _STATE_FILE = "state.json"
 # Records written elsewhere that a sync applies one by one; beyond it, it re-reads them all.
 _SYNC_LIMIT = 50_000
-
-
-# Ids named in the audit entry of one write (its size is always kept).
-AUDITED_IDS = 50
 
 
 class StoreMismatchError(RuntimeError):
@@ -263,9 +259,15 @@ class Karyab:
         records, vectors = self._prepare(records, show_progress)
         # One symmetric vector serves as both the query and the searched-over form.
         with self._lock, self._own_write():
-            self.store.upsert(kind, records, vectors, vectors, self.vectors_name)
+            self.store.upsert(
+                kind,
+                records,
+                vectors,
+                vectors,
+                self.vectors_name,
+                audit=WriteAudit(actor, "upsert"),
+            )
             self.indexes[kind].upsert(ids, vectors, [r.attributes() for r in records])
-        self._audit(actor, "upsert", kind, ids)
         return len(records)
 
     def add_sourced(
@@ -291,10 +293,16 @@ class Karyab:
         records, vectors = self._prepare(records, show_progress)
         with self._lock, self._own_write():
             stored = self.store.upsert_sourced(
-                kind, source_system, source_ids, records, vectors, vectors, self.vectors_name
+                kind,
+                source_system,
+                source_ids,
+                records,
+                vectors,
+                vectors,
+                self.vectors_name,
+                audit=WriteAudit(actor, "import"),
             )
             self.indexes[kind].upsert(stored, vectors, [r.attributes() for r in records])
-        self._audit(actor, "import", kind, stored)
         return stored
 
     def _prepare(
@@ -311,16 +319,6 @@ class Karyab:
         documents = [normalize(r.document()) for r in enriched]
         vectors = profile_vectors(self.encoder, documents, show_progress=show_progress)
         return enriched, vectors
-
-    def _audit(self, actor: str, action: str, kind: Kind, ids: Sequence[str]) -> None:
-        # One entry a write: a bulk load of 10,000 records names its first ids and its size.
-        self.store.audit(
-            actor,
-            action,
-            kind,
-            ids[0] if len(ids) == 1 else None,
-            {"count": len(ids), "ids": list(ids[:AUDITED_IDS])},
-        )
 
     def _with_occupations(
         self, records: Sequence[Vacancy | Jobseeker]
@@ -358,10 +356,8 @@ class Karyab:
 
     def delete(self, kind: Kind, ids: Sequence[str], *, actor: str = "system") -> int:
         with self._lock, self._own_write():
-            removed = self.store.delete(kind, ids)
+            removed = self.store.delete(kind, ids, audit=WriteAudit(actor, "delete"))
             self.indexes[kind].remove(ids)
-        if removed:
-            self._audit(actor, "delete", kind, ids)
         return removed
 
     # -- placement outcomes -----------------------------------------------------------

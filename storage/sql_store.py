@@ -142,6 +142,17 @@ class AuditEntry:
     detail: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class WriteAudit:
+    """Who makes a write, logged in the write's own transaction: a record is never stored
+    without its audit entry, nor an entry left for a write that failed. The entry names
+    the first ``named_ids`` ids and the write's size."""
+
+    actor: str
+    action: str
+    named_ids: int = 50
+
+
 def sqlite_url(path: Path | str) -> str:
     """The store URL of a SQLite file."""
     return f"sqlite:///{Path(path)}"
@@ -314,15 +325,20 @@ class SqlStore(SnapshotStoreMixin):
         query_vectors: np.ndarray,
         passage_vectors: np.ndarray,
         encoder: str,
+        *,
+        audit: WriteAudit | None = None,
     ) -> int:
-        """Insert or replace records with their vectors, all in one transaction. A replaced
-        record keeps its source id (see :meth:`upsert_sourced`)."""
+        """Insert or replace records with their vectors, all in one transaction (with
+        ``audit``'s entry, if given). A replaced record keeps its source id (see
+        :meth:`upsert_sourced`)."""
         if not (len(records) == len(query_vectors) == len(passage_vectors)):
             raise ValueError("records and vectors differ in length")
         rows = self._record_rows(records, query_vectors, passage_vectors, encoder, None)
         with self._write() as conn:
             self._write_records(conn, kind, rows, with_source=False)
             self._write_postings(conn, kind, records, archived=False)
+            if audit is not None:
+                self._audit_write(conn, audit, kind, [r.id for r in records])
         return len(records)
 
     def upsert_sourced(
@@ -334,6 +350,8 @@ class SqlStore(SnapshotStoreMixin):
         query_vectors: np.ndarray,
         passage_vectors: np.ndarray,
         encoder: str,
+        *,
+        audit: WriteAudit | None = None,
     ) -> list[str]:
         """Insert or replace records that another agency knows by ``source_ids``: loading
         the same agency record again updates the row it created, whatever id the caller
@@ -362,6 +380,8 @@ class SqlStore(SnapshotStoreMixin):
             rows = self._record_rows(stored, query_vectors, passage_vectors, encoder, sources)
             self._write_records(conn, kind, rows, with_source=True)
             self._write_postings(conn, kind, stored, archived=False)
+            if audit is not None:
+                self._audit_write(conn, audit, kind, [record.id for record in stored])
         return [record.id for record in stored]
 
     @staticmethod
@@ -524,7 +544,9 @@ class SqlStore(SnapshotStoreMixin):
             rows = conn.execute(select(skill_codes.c.code, skill_codes.c.skill_id)).all()
         return {int(code): str(skill_id) for code, skill_id in rows}
 
-    def delete(self, kind: Kind, ids: Sequence[str]) -> int:
+    def delete(self, kind: Kind, ids: Sequence[str], *, audit: WriteAudit | None = None) -> int:
+        """Erase records; ``audit``'s entry is written in the same transaction when any
+        record was there to erase."""
         table = RECORD_TABLES[kind]
         unique = sorted(set(ids))
         removed = 0
@@ -544,6 +566,8 @@ class SqlStore(SnapshotStoreMixin):
                     conn.execute(
                         snapshots_table.delete().where(snapshots_table.c.jobseeker_id.in_(chunk))
                     )
+            if audit is not None and removed:
+                self._audit_write(conn, audit, kind, list(ids))
         return removed
 
     def get(self, kind: Kind, record_id: str) -> Vacancy | Jobseeker | None:
@@ -866,6 +890,20 @@ class SqlStore(SnapshotStoreMixin):
         """
         with self._write() as conn:
             return self._audit(conn, actor, action, kind, record_id, detail or {}, _now(at))
+
+    def _audit_write(
+        self, conn: Connection, audit: WriteAudit, kind: str, ids: Sequence[str]
+    ) -> None:
+        # One entry a write: a bulk load of 10,000 records names its first ids and its size.
+        self._audit(
+            conn,
+            audit.actor,
+            audit.action,
+            kind,
+            ids[0] if len(ids) == 1 else None,
+            {"count": len(ids), "ids": list(ids[: audit.named_ids])},
+            _now(None),
+        )
 
     def _audit(
         self,

@@ -18,7 +18,14 @@ from sqlalchemy import inspect, text
 from karyab.records import Education, Jobseeker, Vacancy
 from storage import migrate
 from storage.schema import database_url, make_engine, metadata
-from storage.sql_store import POSTING_COLUMNS, Kind, SqlStore, StoreError, sqlite_url
+from storage.sql_store import (
+    POSTING_COLUMNS,
+    Kind,
+    SqlStore,
+    StoreError,
+    WriteAudit,
+    sqlite_url,
+)
 from tests.storage.legacy_sqlite_store import SqliteStore
 
 SQL = "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742"
@@ -669,3 +676,47 @@ def test_vacancy_pages_are_the_same_sorted_or_walked(
     if not query:
         assert total == 23 and len(ids) == 20 and "v0-1" not in ids
         assert ids[:6] == sorted(ids[:6]) and ids[0].startswith("v3-")  # newest batch first
+
+
+def test_a_write_and_its_audit_entry_are_one_transaction(store: SqlStore) -> None:
+    ids = [f"v{i}" for i in range(60)]
+    vectors = _vectors(60)
+    records = [_vacancy(i) for i in ids]
+    store.upsert("vacancy", records, vectors, vectors, "e5", audit=WriteAudit("office-7", "upsert"))
+    (entry,) = store.read_audit(actor="office-7")
+    assert (entry.action, entry.kind, entry.record_id) == ("upsert", "vacancy", None)
+    assert entry.detail == {"count": 60, "ids": ids[:50]}
+
+    # An entry that cannot be written (an actor that looks like a phone number is refused)
+    # takes its write with it: nothing stored, nothing half-done.
+    with pytest.raises(ValueError):
+        store.upsert(
+            "vacancy",
+            [_vacancy("late")],
+            vectors[:1],
+            vectors[:1],
+            "e5",
+            audit=WriteAudit("09123456789", "upsert"),
+        )
+    assert store.get("vacancy", "late") is None
+    with pytest.raises(ValueError):
+        store.delete("vacancy", ["v1"], audit=WriteAudit("09123456789", "delete"))
+    assert store.get("vacancy", "v1") is not None
+
+    assert store.delete("vacancy", ["v1", "gone"], audit=WriteAudit("office-7", "delete")) == 1
+    assert store.delete("vacancy", ["gone"], audit=WriteAudit("office-7", "delete")) == 0
+    deletes = store.read_audit(actor="office-7", action="delete")
+    assert [(e.record_id, e.detail["count"]) for e in deletes] == [(None, 2)]
+
+    stored = store.upsert_sourced(
+        "vacancy",
+        "karyabi-tehran",
+        ["s-1"],
+        [_vacancy("x1")],
+        vectors[:1],
+        vectors[:1],
+        "e5",
+        audit=WriteAudit("importer", "import"),
+    )
+    (imported,) = store.read_audit(actor="importer")
+    assert imported.record_id == stored[0] and imported.detail == {"count": 1, "ids": stored}
