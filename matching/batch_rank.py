@@ -31,6 +31,7 @@ from index.vector_index import Hit
 from karyab.records import Jobseeker, Match, Vacancy
 from matching.explain import normalized_text_key, text_key
 from matching.features import FEATURES, similarities
+from matching.lexical_cache import fingerprint as lexical_fingerprint
 from matching.lexical_cache import pool_lexical
 from matching.matcher import (
     Matcher,
@@ -431,10 +432,12 @@ class BlockRanker:
 def ranking_fingerprint(reranking: Reranking) -> str:
     """What a ranking's cuts and scores depend on besides the market and the profile: the
     re-ranker, known by its scores on a fixed probe of features (a retrained model scores
-    differently; no file date or name to trust), and the first-stage settings."""
+    differently; no file date or name to trust), the first-stage settings, and how
+    documents are normalised and cut into n-grams (a patch reuses the normalised CV)."""
     probe = np.random.default_rng(0).uniform(-1.0, 5.0, size=(64, len(FEATURES)))
     scores = reranking.model.predict(probe.astype(np.float32))
-    identity = repr((FEATURES, reranking.first_stage, np.round(scores, 6).tolist()))
+    parts = (FEATURES, reranking.first_stage, np.round(scores, 6).tolist(), lexical_fingerprint())
+    identity = repr(parts)
     return hashlib.sha256(identity.encode()).hexdigest()[:16]
 
 

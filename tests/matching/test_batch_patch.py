@@ -13,6 +13,7 @@ import pytest
 from karyab.records import Vacancy
 from karyab.service import Karyab
 from karyab.settings import Settings
+from matching import lexical_cache
 from matching.batch_rank import BlockRanker, VacancyPool, ranking_fingerprint
 from matching.features import FEATURES
 from matching.snapshots import match_to_dict
@@ -163,6 +164,10 @@ def test_a_new_reranker_ranks_everyone_in_full_once(engine: Karyab, tmp_path: Pa
     assert ranking_fingerprint(new) != ranking_fingerprint(reranking)
     deeper = replace(reranking, first_stage=replace(reranking.first_stage, depth=7))
     assert ranking_fingerprint(deeper) != ranking_fingerprint(reranking)
+    with pytest.MonkeyPatch.context() as patch:  # a normaliser that reads text otherwise
+        patch.setattr(lexical_cache, "normalize", lambda text: text.upper())
+        renormalised = ranking_fingerprint(reranking)
+    assert renormalised != ranking_fingerprint(reranking)
 
     engine.matcher.reranking = new
     try:
