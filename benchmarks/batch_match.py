@@ -13,8 +13,9 @@ The next night: ``--night-new`` vacancies are written (copies of demo vacancies 
 vectors, dated the market's newest day) and ``--night-removed`` removed, the pool is loaded
 again (computing the n-grams of the new vacancies only) and the largest slice's snapshots
 are brought up to date: patched where they can be (``matching.batch``), ranked in full
-where not. Its rate, against the full ranking's in the
-same run, gives a night of patches.
+where not. Its rate, against the full ranking's in the same run, gives a night of patches.
+With ``--ray-workers`` the same is measured on Ray: a full ranking, then another night
+patched.
 
     python benchmarks/batch_match.py [--vacancies 100000] [--jobseekers 5000]
         [--slices 500,1000,2000,4000] [--baseline 40] [--ray-workers 0]

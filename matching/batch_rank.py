@@ -198,7 +198,7 @@ class BlockRanker:
         the old ranking's best and the new candidates', recency from the newer of their
         days, and the kept ones scored again with them (not explained again: their
         explanations do not depend on either). None for a jobseeker whose stage is missing,
-        or was made by another re-ranker or other first-stage settings
+        or was made by another re-ranker, other first-stage settings or another normaliser
         (:func:`ranking_fingerprint`): it needs a full ranking.
         """
         if k < 1:
@@ -287,10 +287,10 @@ class BlockRanker:
         explained: Sequence[dict[int, StoredMatch]] | None = None,
     ) -> list[tuple[list[Match | StoredMatch], float, float, str]]:
         """Re-rank each jobseeker's candidate rows ``found`` (``cosines``: theirs, in the same
-        order) and explain its best ``k``; with
-        the best cosine the features were relative to and the day recency counted from
-        (the candidates' own, or a patched ranking's ``before`` where better and newer),
-        and the normalised document (a patch's ``before`` has it).
+        order) and explain its best ``k``; with the best cosine the features were relative
+        to and the day recency counted from (the candidates' own, or a patched ranking's
+        ``before`` where better and newer), and the normalised document (a patch's
+        ``before`` has it).
         ``explained``: rows whose match is known (a patch's kept ones), given their new
         score, rank and features instead of explained again."""
         if not seekers:

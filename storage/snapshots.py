@@ -36,7 +36,7 @@ class FirstStage:
     cosines relative to it); ``day``, the day recency counted from; ``document``, the
     jobseeker's document as normalised for n-grams and literal skill checks (the profile a
     patch applies to is the same, and normalising it again is a quarter of a patch);
-    ``ranking``, which re-ranker and first-stage settings made it
+    ``ranking``, which re-ranker, first-stage settings and normaliser made it
     (:func:`matching.batch_rank.ranking_fingerprint`): a patch by others would mix scores."""
 
     cuts: tuple[float | None, ...]
