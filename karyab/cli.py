@@ -280,6 +280,72 @@ def cmd_code_occupations(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review_settings(args: argparse.Namespace) -> Settings:
+    """The coding review needs the store and the coder, not skills or the re-ranker."""
+    return _settings(args).model_copy(update={"skills": False, "ranker": False})
+
+
+def cmd_coding_queue(args: argparse.Namespace) -> int:
+    from karyab.jsonl import write_jsonl
+    from karyab.service import Karyab
+
+    if not 1 <= args.limit <= 10_000:
+        raise UsageError("--limit must be between 1 and 10000")
+    engine = _open_engine(_review_settings(args), demo=False)
+    assert isinstance(engine, Karyab) and engine.coding is not None
+    try:
+        items = engine.coding.queue(args.kind, args.limit)
+    finally:
+        engine.close()
+    write_jsonl(
+        args.output,
+        (
+            {
+                "title_key": item.title_key,
+                "title": item.title,
+                "count": item.count,
+                "counts": item.counts,
+                "occupations": [asdict(c) for c in item.candidates],
+                "confidence": item.confidence,
+            }
+            for item in items
+        ),
+    )
+    return 0
+
+
+def cmd_decide_occupations(args: argparse.Namespace) -> int:
+    from karyab.coding_review import DecisionError
+    from karyab.jsonl import JsonlInputError, read_decisions
+    from karyab.service import Karyab
+
+    if not args.actor.strip():
+        raise UsageError("--actor must not be empty")
+    try:
+        lines = read_decisions(args.input)
+    except JsonlInputError as error:
+        raise UsageError(str(error)) from None
+    if not lines:
+        raise UsageError("the input holds no decisions")
+    engine = _open_engine(_review_settings(args), demo=False)
+    assert isinstance(engine, Karyab)
+    try:
+        result = engine.decide_occupations([(t, c) for _, t, c in lines], actor=args.actor)
+    except DecisionError as error:
+        where = f"line {lines[error.index][0]}: " if error.index is not None else ""
+        raise UsageError(f"{where}{error}") from None
+    except ValueError as error:  # an actor the audit log refuses (a phone number)
+        raise UsageError(str(error)) from None
+    finally:
+        engine.close()
+    print(
+        json.dumps(
+            {"decisions": len(result.decisions), "recoded": result.recoded}, ensure_ascii=False
+        )
+    )
+    return 0
+
+
 def _skill_inferencer(settings: Settings, *, with_occupation: bool) -> SkillInferencer:
     """The inferencer the skills commands use; the occupation coder is trained on first use."""
     from karyab.service import build_encoder, build_skill_inferencer
@@ -676,6 +742,35 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--top-k", type=int, default=5, help="codes per text (1-20, default 5)")
     _add_common(code)
     code.set_defaults(func=cmd_code_occupations)
+
+    queue = commands.add_parser(
+        "coding-queue",
+        help="the titles of stored records the occupation coder abstained on",
+        description="Write JSONL lines {title_key, title, count, counts, occupations, "
+        "confidence}: the stored records still without an ISCO-08 code, grouped by title key, "
+        'the most records first, with the coder\'s candidates. Add a "code" to a line and '
+        "give the file to decide-occupations.",
+    )
+    queue.add_argument("-o", "--output", default="-", help="output JSONL file (default stdout)")
+    queue.add_argument("--kind", choices=["vacancy", "jobseeker"], help="one kind only")
+    queue.add_argument("--limit", type=int, default=50, help="title keys (default 50)")
+    _add_common(queue)
+    queue.set_defaults(func=cmd_coding_queue)
+
+    decide = commands.add_parser(
+        "decide-occupations",
+        help="keep people's ISCO-08 codes for titles and code the stored records with them",
+        description='Read JSONL lines {"title": str, "code": "7531"} (other fields ignored: '
+        "an exported coding queue with codes added reads back), e.g. a coding dictionary an "
+        "office keeps. Every line is checked before anything is written; then each code is "
+        "kept for its title key, the stored records with that key and no code get it, and "
+        "so does every later record with it. A bad line stops the run with exit code 2 and "
+        "its line number.",
+    )
+    decide.add_argument("input", help="JSONL file, or '-' for stdin")
+    decide.add_argument("--actor", default="cli", help="who decides, for the audit log")
+    _add_common(decide)
+    decide.set_defaults(func=cmd_decide_occupations)
 
     infer = commands.add_parser(
         "infer-skills",

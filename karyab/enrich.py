@@ -7,26 +7,40 @@ runs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
 from karyab.records import Jobseeker, Vacancy
-from models.occupation_coder import OccupationCoder
+from models.occupation_coder import OccupationCoder, has_signal, text_key
 from skills.inference import SkillInferencer
 
 R = TypeVar("R", Vacancy, Jobseeker)
 
 
-def with_occupations(coder: OccupationCoder | None, records: Sequence[R]) -> list[R]:
-    """Code the records that arrive without an ISCO code. An abstention leaves the code empty
-    and keeps the coder's best guess in ``isco_guess`` for the first stage of matching."""
+def with_occupations(
+    coder: OccupationCoder | None,
+    records: Sequence[R],
+    decided: Callable[[list[str]], Mapping[str, str]] | None = None,
+) -> list[R]:
+    """Code the records that arrive without an ISCO code. ``decided`` gives the codes people
+    chose for some title keys (:mod:`karyab.coding_review`); they come before the coder. An
+    abstention leaves the code empty and keeps the coder's best guess in ``isco_guess`` for
+    the first stage of matching."""
     uncoded = [i for i, r in enumerate(records) if not r.isco_code]
     if coder is None or not uncoded:
         return list(records)
-    predictions = coder.predict([records[i].title or records[i].text for i in uncoded], top_k=1)
+    keys = {i: text_key(records[i].title or records[i].text) for i in uncoded}
+    codes = decided([k for k in keys.values() if has_signal(k)]) if decided else {}
     coded = list(records)
-    for i, prediction in zip(uncoded, predictions, strict=True):
+    rest = []
+    for i in uncoded:
+        if keys[i] in codes:
+            coded[i] = replace(records[i], isco_code=codes[keys[i]], isco_guess=None)
+        else:
+            rest.append(i)
+    predictions = coder.predict_keys([keys[i] for i in rest], top_k=1) if rest else []
+    for i, prediction in zip(rest, predictions, strict=True):
         if prediction.code and not prediction.abstain:
             coded[i] = replace(records[i], isco_code=prediction.code, isco_guess=None)
         elif prediction.code and prediction.confidence > 0:  # not for text with no signal

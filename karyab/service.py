@@ -25,6 +25,7 @@ from analytics.engine import SkillAnalytics
 from analytics.labels import Labels
 from index.errors import VectorIndexError
 from index.vector_index import IndexPolicy, VectorIndex
+from karyab.coding_review import CodingReview, DecisionResult
 from karyab.enrich import with_occupations, with_skills
 from karyab.records import Jobseeker, Match, Vacancy
 from karyab.settings import Settings
@@ -45,6 +46,7 @@ from models.ranker import LearnedRanker
 from nlp.normalize import normalize
 from skills.inference import SkillInferencer
 from storage.sql_store import Application, ApplicationStatus, Kind, SqlStore, WriteAudit
+from taxonomy.isco import load_isco
 from taxonomy.skills import SkillTaxonomy
 
 logger = logging.getLogger(__name__)
@@ -65,6 +67,10 @@ class UnknownOrganisationError(LookupError):
     def __init__(self, organisation_id: int) -> None:
         super().__init__(f"no organisation with id {organisation_id}")
         self.organisation_id = organisation_id
+
+
+class CoderUnavailableError(RuntimeError):
+    """The engine runs without an occupation coder (``KARYAB_OCCUPATION_CODER=false``)."""
 
 
 class InvalidRecordError(ValueError):
@@ -109,7 +115,6 @@ def build_skill_inferencer(
     hashing stand-in has no static model, so tests run without implicit skills)."""
     from models.static import StaticEncoder, ensure_static
     from skills.build import build_skill_inferencer as build
-    from taxonomy.isco import load_isco
     from taxonomy.skills import load_skills
 
     taxonomy = load_skills()
@@ -143,7 +148,6 @@ def ensure_service_ranker(
 
 def _build_analytics(store: SqlStore, skills: SkillInferencer | None) -> SkillAnalytics:
     from taxonomy.courses import load_courses
-    from taxonomy.isco import load_isco
     from taxonomy.skills import load_skills
 
     taxonomy = skills.taxonomy if skills is not None else load_skills()
@@ -167,6 +171,12 @@ class Karyab:
         self.vectors_name = profile_vectors_name(encoder)
         self.store = store
         self.occupation_coder = occupation_coder
+        # People's codes for what the coder abstains on (None without a coder).
+        self.coding = (
+            CodingReview(store, occupation_coder, load_isco())
+            if occupation_coder is not None
+            else None
+        )
         self.skills = skills
         self._lock = threading.RLock()
         # The store generation the in-memory indexes are known to reflect; read before they
@@ -213,7 +223,6 @@ class Karyab:
         encoder = encoder or build_encoder(settings)
         if occupation_coder is None and settings.occupation_coder:
             from models.occupation_training import ensure_occupation_coder
-            from taxonomy.isco import load_isco
 
             occupation_coder = ensure_occupation_coder(load_isco(), encoder, settings.models_dir)
         if skills is None and settings.skills:
@@ -323,7 +332,19 @@ class Karyab:
     def _with_occupations(
         self, records: Sequence[Vacancy | Jobseeker]
     ) -> list[Vacancy | Jobseeker]:
+        if self.coding is not None:
+            return self.coding.with_occupations(records)  # type: ignore[type-var]
         return with_occupations(self.occupation_coder, records)  # type: ignore[type-var]
+
+    def decide_occupations(self, pairs: Sequence[tuple[str, str]], *, actor: str) -> DecisionResult:
+        """Keep people's ISCO codes for titles and code the stored records with those title
+        keys that have none (:meth:`CodingReview.decide_many`); the indexes follow at once."""
+        if self.coding is None:
+            raise CoderUnavailableError("the occupation coder is not loaded")
+        with self._lock:
+            result = self.coding.decide_many(pairs, actor)
+            self.sync_indexes()
+        return result
 
     def _with_skills(self, records: Sequence[Vacancy | Jobseeker]) -> list[Vacancy | Jobseeker]:
         return with_skills(self.skills, records)  # type: ignore[type-var]

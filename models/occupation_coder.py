@@ -91,6 +91,18 @@ def core_key(key: str) -> str:
     return core or key
 
 
+def text_key(text: str) -> str:
+    """The title key a title, vacancy or CV is coded by. A long text without line breaks (a
+    run-on CV) is cut like a first line: its head names the occupation, and encoding all of
+    it would cost seconds per text."""
+    return title_key(main_title(text) if "\n" in text.strip() or len(text) > 300 else text)
+
+
+def has_signal(key: str) -> bool:
+    """Whether a key has a letter or digit to code by."""
+    return any(ch.isalnum() for ch in key)
+
+
 def main_title(text: str) -> str:
     """The line of a vacancy or CV that names the occupation: its first non-empty line."""
     for line in text.splitlines():
@@ -373,19 +385,20 @@ class OccupationCoder:
         Texts that reduce to the same title key are coded once: job-ad batches repeat
         titles a lot, and each distinct key costs an e5 encoding.
         """
+        return self.predict_keys([text_key(t) for t in texts], top_k)
+
+    def predict_keys(self, keys: Sequence[str], top_k: int = 5) -> list[OccupationPrediction]:
+        """:meth:`predict` for texts already reduced to their :func:`text_key`."""
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
-        # A long text without line breaks (a run-on CV) is cut like a first line: its head
-        # names the occupation, and encoding all of it would cost seconds per text.
-        keys = [title_key(main_title(t) if "\n" in t.strip() or len(t) > 300 else t) for t in texts]
         # A key without a letter or digit ("!!!", "---") carries no signal: no candidates,
         # rather than whatever codes the calibration happens to give a blank query.
-        unique = list(dict.fromkeys(k for k in keys if any(ch.isalnum() for ch in k)))
-        coded = dict(zip(unique, self._predict_keys(unique, top_k), strict=True))
+        unique = list(dict.fromkeys(k for k in keys if has_signal(k)))
+        coded = dict(zip(unique, self._predict_unique(unique, top_k), strict=True))
         abstained = OccupationPrediction((), 0.0, True)
         return [coded.get(key, abstained) for key in keys]
 
-    def _predict_keys(self, keys: list[str], top_k: int) -> list[OccupationPrediction]:
+    def _predict_unique(self, keys: list[str], top_k: int) -> list[OccupationPrediction]:
         if not keys:
             return []
         cores = [core_key(k) for k in keys]

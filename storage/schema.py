@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -252,6 +253,26 @@ recommendation_snapshots = Table(
     # JSON of storage.snapshots.FirstStage; NULL where not known.
     Column("first_stage", Text),
 )
+
+# A person's ISCO code for a title the coder abstained on, by the title's key (its
+# occupational part, normalised: models.occupation_coder.text_key). Later records with the
+# same key get this code on write, before the coder is asked.
+occupation_decisions = Table(
+    "occupation_decisions",
+    metadata,
+    Column("title_key", Text, primary_key=True),
+    Column("code", Text, nullable=False),
+    Column("title", Text, nullable=False),  # the title as the person saw it
+    Column("actor", Text, nullable=False),
+    Column("decided_at", UtcDateTime, nullable=False),
+)
+
+
+def encode_record(record: Vacancy | Jobseeker) -> str:
+    """The record as JSON, as the first (sqlite3-only) store wrote it. Shallow: every field
+    is a str, int, None, tuple of str or an Education (a str enum, written as its value);
+    ``asdict``'s deep copy was half the time of a bulk upsert."""
+    return json.dumps({f.name: getattr(record, f.name) for f in fields(record)}, ensure_ascii=False)
 
 
 def decode_record(kind: str, payload: str) -> Vacancy | Jobseeker:

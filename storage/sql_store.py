@@ -12,13 +12,12 @@ Errors from the database surface as :class:`StoreError`; bad arguments as ``Valu
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -34,6 +33,7 @@ from karyab.records import Jobseeker, Vacancy
 from storage.errors import StoreError
 from storage.folding import fold_title
 from storage.migrate import check_at_head, upgrade_engine
+from storage.occupation_decisions import OccupationDecisionsMixin
 from storage.schema import (
     APPLICATION_STATUSES,
     ORGANISATION_KINDS,
@@ -49,6 +49,7 @@ from storage.schema import (
     applications,
     audit_log,
     decode_record,
+    encode_record,
     for_writes,
     make_engine,
     meta,
@@ -170,13 +171,6 @@ def _month_of(record: Vacancy | Jobseeker) -> int | None:
         return None
 
 
-def _record_json(record: Vacancy | Jobseeker) -> str:
-    """The record as JSON, as the first (sqlite3-only) store wrote it. Shallow: every field
-    is a str, int, None, tuple of str or an Education (a str enum, written as its value);
-    ``asdict``'s deep copy was half the time of a bulk upsert."""
-    return json.dumps({f.name: getattr(record, f.name) for f in fields(record)}, ensure_ascii=False)
-
-
 def _vector_bytes(vector: object) -> bytes:
     return np.asarray(vector, dtype=np.float32).tobytes()
 
@@ -214,7 +208,7 @@ def _redact(value: Any) -> Any:
     return value
 
 
-class SqlStore(SnapshotStoreMixin):
+class SqlStore(SnapshotStoreMixin, OccupationDecisionsMixin):
     """Vacancies and jobseekers with their query and passage vectors; organisations,
     applications and their outcome history; an audit log.
 
@@ -395,7 +389,7 @@ class SqlStore(SnapshotStoreMixin):
         rows = [
             {
                 "id": record.id,
-                "record": _record_json(record),
+                "record": encode_record(record),
                 "query_vec": _vector_bytes(q),
                 "passage_vec": _vector_bytes(p),
                 "encoder": encoder,

@@ -19,6 +19,8 @@ COMMANDS = [
     "analytics",
     "analytics report",
     "batch-match",
+    "coding-queue",
+    "decide-occupations",
 ]
 
 
@@ -276,3 +278,104 @@ def test_batch_match_prints_its_summary_and_patches_the_next_night(
     assert main(argv) == 0
     night = json.loads(capsys.readouterr().out)
     assert (night["matched"], night["patched"], night["current"]) == (1, 1, 0)
+
+
+def _jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    return path
+
+
+def test_coding_review_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decisions from a coding dictionary, then the queue exported, coded and read back."""
+    from karyab.records import Vacancy
+    from karyab.service import Karyab
+    from karyab.settings import Settings
+    from models.encoder import HashingEncoder
+
+    monkeypatch.setattr("models.occupation_training.training_examples", _training_slice)
+    common = ["--data-dir", str(tmp_path / "data"), "--encoder", "hashing"]
+    dictionary = _jsonl(tmp_path / "dict.jsonl", [{"title": "خیاط", "code": "7531"}])
+    assert main(["decide-occupations", str(dictionary), "--actor", "office-3", *common]) == 0
+
+    settings = Settings(
+        data_dir=tmp_path / "data", encoder="hashing", load_demo=False, skills=False, ranker=False
+    )
+    engine = Karyab.open(settings, HashingEncoder())
+    engine.add_vacancies(
+        [
+            Vacancy(id="v1", title="خياط - خانم", text="دوخت"),
+            Vacancy(id="v2", title="نانوا", text="پخت نان سنگک"),
+            Vacancy(id="v3", title="نانوا (قم)", text="پخت نان"),
+        ]
+    )
+    assert engine.get("vacancy", "v1").isco_code == "7531"  # type: ignore[union-attr]
+    assert engine.get("vacancy", "v2").isco_code is None  # type: ignore[union-attr]
+    engine.close()
+
+    queue = tmp_path / "queue.jsonl"
+    assert main(["coding-queue", "-o", str(queue), "--kind", "vacancy", *common]) == 0
+    (line,) = [json.loads(x) for x in queue.read_text("utf-8").splitlines()]
+    assert (line["title_key"], line["count"], line["counts"]) == ("نانوا", 2, {"vacancy": 2})
+    coded = _jsonl(tmp_path / "coded.jsonl", [{**line, "code": "7512"}])
+    assert main(["decide-occupations", str(coded), *common]) == 0
+
+    engine = Karyab.open(settings, HashingEncoder())
+    assert engine.get("vacancy", "v3").isco_code == "7512"  # type: ignore[union-attr]
+    assert [d.code for d in engine.store.occupation_decisions()] == ["7512", "7531"]
+    engine.close()
+    assert main(["coding-queue", "-o", str(queue), *common]) == 0
+    assert queue.read_text("utf-8") == ""
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "no decisions"),
+        (b'{"title": "x", "code": "7531"}\n{not json}\n', "line 2: invalid JSON"),
+        (b'{"title": "x", "code": "753"}\n', "line 1: 'code'"),
+        (b'{"title": "x", "code": 7531}\n', "line 1: 'code'"),
+        (b'{"title": "x", "code": "\xdb\xb7\xdb\xb5\xdb\xb3\xdb\xb1"}\n', "line 1: 'code'"),
+        (b'{"code": "7531"}\n', "line 1: 'title'"),
+        (b'["x", "7531"]\n', "line 1: expected an object with title and code"),
+        (b'\xff{"title": "x", "code": "7531"}\n', "line 1: not UTF-8"),
+    ],
+)
+def test_decide_occupations_stops_on_a_bad_line(
+    content: bytes, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(content)
+    argv = ["decide-occupations", str(source), "--data-dir", str(tmp_path), "--encoder", "hashing"]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([{"title": "خیاط", "code": "7531"}, {"title": "x", "code": "9999"}], "line 2: '9999'"),
+        ([{"title": "!!!", "code": "7531"}], "line 1: the title has no letters"),
+        (
+            [{"title": "خیاط - خانم", "code": "7531"}, {"title": "خیاط", "code": "7533"}],
+            "line 2: 'خیاط' has the title key 'خیاط' of 'خیاط - خانم', coded 7531",
+        ),
+    ],
+)
+def test_decide_occupations_refuses_a_bad_decision_whole(
+    rows: list[dict[str, object]],
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from storage.sql_store import SqlStore, sqlite_url
+
+    monkeypatch.setattr("models.occupation_training.training_examples", _training_slice)
+    source = _jsonl(tmp_path / "in.jsonl", rows)
+    data = tmp_path / "data"
+    argv = ["decide-occupations", str(source), "--data-dir", str(data), "--encoder", "hashing"]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+    store = SqlStore(sqlite_url(data / "karyab.sqlite3"))
+    assert store.occupation_decisions() == []
+    store.close()

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.auth import EVERY_ROLE, allow
+from api.auth import EVERY_ROLE, Caller, allow
+from api.deps import EngineDep
 from api.errors import error_response
 from api.routing import Utf8Route
 from api.schemas import MAX_TEXT_CHARS
+from karyab.coding_review import DecisionError
+from models.occupation_coder import OccupationCandidate
 
 router = APIRouter(
     prefix="/v1/occupations",
@@ -36,6 +40,15 @@ class OccupationPublic(BaseModel):
     title_en: str
     score: float
 
+    @classmethod
+    def of(cls, candidate: OccupationCandidate) -> OccupationPublic:
+        return cls(
+            code=candidate.code,
+            title_fa=candidate.title_fa,
+            title_en=candidate.title_en,
+            score=candidate.score,
+        )
+
 
 class CodedText(BaseModel):
     occupations: list[OccupationPublic]
@@ -49,23 +62,145 @@ class CodeResponse(BaseModel):
 
 @router.post("/code", response_model=CodeResponse)
 def code_occupations(body: CodeRequest, request: Request) -> object:
-    """ISCO-08 codes for each text, ranked, with a confidence and an abstain flag."""
-    coder = request.app.state.engine.occupation_coder
-    if coder is None:
+    """ISCO-08 codes for each text, ranked, with a confidence and an abstain flag. A text
+    whose title a person has coded (``POST /v1/occupations/decisions``) gets that code
+    first, with confidence 1."""
+    engine = request.app.state.engine
+    if engine.coding is None:
         return error_response(503, "unavailable", "the occupation coder is not loaded")
-    predictions = coder.predict(body.texts, top_k=body.top_k)
+    predictions = engine.coding.code(body.texts, top_k=body.top_k)
     return CodeResponse(
         results=[
             CodedText(
-                occupations=[
-                    OccupationPublic(
-                        code=c.code, title_fa=c.title_fa, title_en=c.title_en, score=c.score
-                    )
-                    for c in p.candidates
-                ],
+                occupations=[OccupationPublic.of(c) for c in p.candidates],
                 confidence=p.confidence,
                 abstain=p.abstain,
             )
             for p in predictions
+        ]
+    )
+
+
+class QueueEntry(BaseModel):
+    title_key: str = Field(description="The title's occupational part, normalised")
+    title: str = Field(description="The title most of these records are written with")
+    count: int
+    counts: dict[str, int] = Field(description="Records by kind (vacancy, jobseeker)")
+    occupations: list[OccupationPublic] = Field(description="The coder's candidates")
+    confidence: float
+
+
+class QueueResponse(BaseModel):
+    items: list[QueueEntry]
+
+
+@router.get(
+    "/queue",
+    response_model=QueueResponse,
+    dependencies=[Depends(allow("office", "analyst", "admin"))],
+)
+def coding_queue(
+    engine: EngineDep,
+    kind: Literal["vacancy", "jobseeker"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> object:
+    """Titles of stored records the coder abstained on, the most records first: what a
+    person codes next. One decision codes every record with that title."""
+    if engine.coding is None:
+        return error_response(503, "unavailable", "the occupation coder is not loaded")
+    return QueueResponse(
+        items=[
+            QueueEntry(
+                title_key=item.title_key,
+                title=item.title,
+                count=item.count,
+                counts=item.counts,
+                occupations=[OccupationPublic.of(c) for c in item.candidates],
+                confidence=item.confidence,
+            )
+            for item in engine.coding.queue(kind, limit)
+        ]
+    )
+
+
+class DecisionRequest(BaseModel):
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")] = Field(
+        description="The ISCO-08 unit group (4 digits)"
+    )
+
+
+class DecisionResponse(BaseModel):
+    title: str = Field(description="The title as the person coded it")
+    title_key: str
+    code: str
+    title_fa: str
+    title_en: str
+    actor: str
+    decided_at: datetime
+    recoded: dict[str, int] = Field(description="Stored records coded by it, by kind")
+
+
+@router.post(
+    "/decisions",
+    response_model=DecisionResponse,
+    dependencies=[Depends(allow("office", "admin"))],
+)
+def decide_occupation(body: DecisionRequest, engine: EngineDep, caller: Caller) -> object:
+    """A person's code for a title: kept for its title key (replacing an earlier decision),
+    given at once to the stored records with that key that have no code, and to every later
+    record and text with it."""
+    if engine.coding is None:
+        return error_response(503, "unavailable", "the occupation coder is not loaded")
+    try:
+        result = engine.decide_occupations([(body.title, body.code)], actor=caller.name)
+    except DecisionError as error:
+        return error_response(422, "invalid_decision", str(error))
+    (decision,) = result.decisions
+    group = engine.coding.taxonomy.get(decision.code)
+    return DecisionResponse(
+        title=decision.title,
+        title_key=decision.title_key,
+        code=decision.code,
+        title_fa=group.title_fa,
+        title_en=group.title_en,
+        actor=decision.actor,
+        decided_at=decision.decided_at,
+        recoded=result.recoded,
+    )
+
+
+class DecisionList(BaseModel):
+    items: list[DecisionResponse]
+
+
+@router.get(
+    "/decisions",
+    response_model=DecisionList,
+    dependencies=[Depends(allow("office", "analyst", "admin"))],
+)
+def list_decisions(
+    engine: EngineDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> object:
+    """People's codes for titles, the newest first (``recoded`` is empty here: how many
+    records a decision coded is in the audit log)."""
+    if engine.coding is None:
+        return error_response(503, "unavailable", "the occupation coder is not loaded")
+    taxonomy = engine.coding.taxonomy
+    return DecisionList(
+        items=[
+            DecisionResponse(
+                title=d.title,
+                title_key=d.title_key,
+                code=d.code,
+                title_fa=taxonomy.get(d.code).title_fa,
+                title_en=taxonomy.get(d.code).title_en,
+                actor=d.actor,
+                decided_at=d.decided_at,
+                recoded={},
+            )
+            for d in engine.store.occupation_decisions(limit, offset)
         ]
     )

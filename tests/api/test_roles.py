@@ -87,6 +87,7 @@ FARS_PROFILE = {"id": "js-new", "title": "راننده", "text": "رانندگی
 TEHRAN_PROFILE = {"id": "js-new", "title": "راننده", "text": "رانندگی", "province": TEHRAN}
 SUMMARY = "/v1/analytics/summary?from=1402-01&to=1403-12"
 ALLOWED = 0  # any status but 401 and 403
+DECISION = {"title": "خیاط", "code": "7531"}
 
 CASES: list[tuple[str | None, str, str, Any, int]] = [
     # no key or a wrong key: nothing but /health
@@ -106,6 +107,9 @@ CASES: list[tuple[str | None, str, str, Any, int]] = [
     ("jobseeker", "GET", "/v1/vacancies/v-teh/shortlist", None, 403),
     ("jobseeker", "POST", "/v1/match", CV, 200),
     ("jobseeker", "POST", "/v1/match", AD, 403),
+    ("jobseeker", "GET", "/v1/occupations/queue", None, 403),
+    ("jobseeker", "GET", "/v1/occupations/decisions", None, 403),
+    ("jobseeker", "POST", "/v1/occupations/decisions", DECISION, 403),
     ("jobseeker", "POST", "/v1/applications", OUTCOME_TEH, 403),
     ("jobseeker", "GET", "/v1/applications", None, 200),
     ("jobseeker", "GET", "/v1/applications?jobseeker_id=js-far", None, 403),
@@ -134,6 +138,8 @@ CASES: list[tuple[str | None, str, str, Any, int]] = [
     ("office", "POST", "/v1/match", AD | {"filters": {"province": FARS}}, 403),
     ("office", "GET", SUMMARY, None, ALLOWED),
     ("office", "GET", "/v1/audit", None, 403),
+    ("office", "GET", "/v1/occupations/queue", None, ALLOWED),
+    ("office", "POST", "/v1/occupations/decisions", DECISION, ALLOWED),
     ("office", "POST", "/v1/keys", {"name": "x", "role": "analyst"}, 403),
     # an analyst: aggregates only, never a person's record
     ("analyst", "GET", "/v1/jobseekers/js-teh", None, 403),
@@ -148,6 +154,9 @@ CASES: list[tuple[str | None, str, str, Any, int]] = [
     ("analyst", "GET", SUMMARY, None, ALLOWED),
     ("analyst", "POST", "/v1/occupations/code", {"texts": ["حسابدار"]}, ALLOWED),
     ("analyst", "GET", "/v1/audit", None, 403),
+    ("analyst", "GET", "/v1/occupations/queue", None, ALLOWED),
+    ("analyst", "GET", "/v1/occupations/decisions", None, ALLOWED),
+    ("analyst", "POST", "/v1/occupations/decisions", DECISION, 403),
     # an admin: everything
     ("admin", "GET", "/v1/jobseekers/js-far", None, 200),
     ("admin", "GET", "/v1/vacancies/v-far/shortlist", None, 200),

@@ -1,0 +1,134 @@
+"""Coding review on a large store: the queue of uncoded titles and a person's decision.
+
+A store of N uncoded vacancies is written with titles from the project's Persian title index,
+dressed as ads dress them (gender markers, cities, «استخدام ... فوری», Arabic letters, ZWNJ
+as a space), and a Zipf-like spread, as some titles recur far more than others. Measured:
+
+* the queue by title key, first call (every distinct stored title parsed once) and again
+  (parsed keys remembered), against the baseline measured in the same run: grouping by the
+  exact title string in SQL, which is cheaper but splits one occupation into many rows;
+* how many uncoded records the first 50 rows of each queue cover (what 50 decisions code);
+* one decision on the most frequent key (finds and codes its records in one transaction).
+
+    python benchmarks/coding_review.py [--vacancies 100000] [--data-dir DIR] [--encoder e5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+MARKERS = ["", "", " - آقا", " - خانم", " (خانم)", " (آقا)"]
+CITIES = ["", "", "", " (تهران)", " (مشهد)", " (تبریز)", " (شیراز)", " در اصفهان"]
+WRAPPERS = ["{}", "{}", "{}", "استخدام {}", "{} فوری", "استخدام {} فوری"]
+
+
+def dressed_titles(n: int, seed: int = 1404) -> list[str]:
+    from taxonomy.titles import load_title_index
+
+    rng = random.Random(seed)
+    base = [e.title for e in load_title_index() if not e.title.isascii()]
+    rng.shuffle(base)
+    weights = [1.0 / (rank + 1) for rank in range(len(base))]  # Zipf-like recurrence
+    titles = []
+    for title in rng.choices(base, weights=weights, k=n):
+        if rng.random() < 0.2:
+            title = title.replace("ی", "ي").replace("ک", "ك")
+        if rng.random() < 0.2:
+            title = title.replace("\u200c", " ")
+        wrapped = rng.choice(WRAPPERS).format(title)
+        titles.append(wrapped + rng.choice(CITIES) + rng.choice(MARKERS))
+    return titles
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--vacancies", type=int, default=100_000)
+    parser.add_argument("--data-dir", type=Path, help="where the trained coder is cached")
+    parser.add_argument("--encoder", choices=["e5", "hashing"], default="e5")
+    parser.add_argument("--limit", type=int, default=50, help="queue rows")
+    args = parser.parse_args()
+
+    from sqlalchemy import func, select
+
+    from karyab.coding_review import CodingReview
+    from karyab.records import Vacancy
+    from karyab.service import build_encoder
+    from karyab.settings import Settings
+    from models.occupation_training import ensure_occupation_coder
+    from storage.schema import postings
+    from storage.sql_store import SqlStore, sqlite_url
+    from taxonomy.isco import load_isco
+
+    overrides: dict[str, object] = {"encoder": args.encoder}
+    if args.data_dir:
+        overrides["data_dir"] = args.data_dir
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    coder = ensure_occupation_coder(load_isco(), build_encoder(settings), settings.models_dir)
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = SqlStore(sqlite_url(Path(folder) / "review.sqlite3"))
+        titles = dressed_titles(args.vacancies)
+        vectors = np.zeros((10_000, 8), dtype=np.float32)
+        for start in range(0, len(titles), 10_000):
+            chunk = titles[start : start + 10_000]
+            records = [
+                Vacancy(id=f"v{start + i:07d}", title=t, text="-") for i, t in enumerate(chunk)
+            ]
+            store.upsert("vacancy", records, vectors[: len(chunk)], vectors[: len(chunk)], "b")
+
+        started = time.perf_counter()
+        query = (
+            select(postings.c.title, func.count())
+            .where(postings.c.isco_code.is_(None), postings.c.archived.is_(False))
+            .group_by(postings.c.title)
+            .order_by(func.count().desc())
+            .limit(args.limit)
+        )
+        with store._read() as conn:
+            exact = conn.execute(query).all()
+        exact_s = time.perf_counter() - started
+
+        review = CodingReview(store, coder, load_isco())
+        started = time.perf_counter()
+        queue = review.queue(limit=args.limit)
+        cold_s = time.perf_counter() - started
+        started = time.perf_counter()
+        review.queue(limit=args.limit)
+        warm_s = time.perf_counter() - started
+        started = time.perf_counter()
+        result = review.decide(queue[0].title, queue[0].candidates[0].code, "benchmark")
+        decide_s = time.perf_counter() - started
+
+        figures = {
+            "vacancies": len(titles),
+            "distinct_titles": len(set(titles)),
+            "title_keys": len({review.key(t) for t in set(titles)}),
+            "baseline_exact_title_queue_s": round(exact_s, 3),
+            "queue_first_call_s": round(cold_s, 3),
+            "queue_again_s": round(warm_s, 3),
+            "ratio_queue_again_to_baseline": round(warm_s / exact_s, 2),
+            "records_covered_by_first_rows": {
+                "title_keys": sum(item.count for item in queue),
+                "exact_titles": sum(int(count) for _, count in exact),
+            },
+            "decision_s": round(decide_s, 3),
+            "decision_recoded": result.recoded,
+        }
+        store.close()
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+"""People's occupation codes in the store: the titles the coder abstained on, and the code a
+person gave a title, which later records with the same title key get on write.
+
+A mixin of :class:`storage.sql_store.SqlStore`, like :mod:`storage.snapshots`: it keeps its
+own table and uses the store's connections and write plumbing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.engine import Connection
+
+from karyab.records import Jobseeker, Vacancy
+from storage.schema import RECORD_TABLES, encode_record
+from storage.schema import occupation_decisions as decisions_table
+from storage.schema import postings as postings_table
+
+if TYPE_CHECKING:
+    from storage.sql_store import WriteAudit
+
+Kind = Literal["vacancy", "jobseeker"]
+_IN_CHUNK = 900
+
+
+@dataclass(frozen=True)
+class OccupationDecision:
+    title_key: str
+    code: str
+    title: str
+    actor: str
+    decided_at: datetime
+
+
+class OccupationDecisionsMixin:
+    """Decision and review-queue methods; the class it is mixed into provides the plumbing."""
+
+    def _read(self) -> AbstractContextManager[Connection]:
+        raise NotImplementedError
+
+    def _write(self) -> AbstractContextManager[Connection]:
+        raise NotImplementedError
+
+    def _insert(self, table: Table) -> Any:
+        raise NotImplementedError
+
+    def _next_seq(self, conn: Connection) -> int:
+        raise NotImplementedError
+
+    def _write_postings(
+        self,
+        conn: Connection,
+        kind: Kind,
+        records: Sequence[Vacancy | Jobseeker],
+        *,
+        archived: bool,
+    ) -> None:
+        raise NotImplementedError
+
+    def _audit(
+        self,
+        conn: Connection,
+        actor: str,
+        action: str,
+        kind: str | None,
+        record_id: str | None,
+        detail: Mapping[str, Any],
+        at: datetime,
+    ) -> int:
+        raise NotImplementedError
+
+    def uncoded_titles(self, kind: Kind) -> list[tuple[str, str]]:
+        """(id, title) of every live record of ``kind`` stored without an ISCO code."""
+        query = (
+            select(postings_table.c.id, postings_table.c.title)
+            .where(
+                postings_table.c.kind == kind,
+                postings_table.c.isco_code.is_(None),
+                postings_table.c.archived.is_(False),
+            )
+            .order_by(postings_table.c.id)
+        )
+        with self._read() as conn:
+            return [(str(i), str(title)) for i, title in conn.execute(query)]
+
+    def decided_codes(self, keys: Iterable[str]) -> dict[str, str]:
+        """Title key → the code a person decided, for the keys among ``keys`` that have one."""
+        wanted = sorted(set(keys))
+        found: dict[str, str] = {}
+        with self._read() as conn:
+            for start in range(0, len(wanted), _IN_CHUNK):
+                chunk = wanted[start : start + _IN_CHUNK]
+                query = select(decisions_table.c.title_key, decisions_table.c.code).where(
+                    decisions_table.c.title_key.in_(chunk)
+                )
+                found.update((str(k), str(c)) for k, c in conn.execute(query))
+        return found
+
+    def occupation_decisions(self, limit: int = 100, offset: int = 0) -> list[OccupationDecision]:
+        """Decisions, the newest first."""
+        query = (
+            select(decisions_table)
+            .order_by(decisions_table.c.decided_at.desc(), decisions_table.c.title_key)
+            .limit(limit)
+            .offset(offset)
+        )
+        with self._read() as conn:
+            return [OccupationDecision(**row._mapping) for row in conn.execute(query)]
+
+    def decide_occupations(
+        self,
+        decisions: Sequence[OccupationDecision],
+        recoded: Mapping[Kind, Sequence[Vacancy | Jobseeker]],
+        audit: WriteAudit,
+    ) -> None:
+        """Keep ``decisions`` (each replacing an earlier one for its title key) and store the
+        ``recoded`` records, which carry their codes now, all in one transaction with one
+        audit entry. The records' vectors do not change (the code is not part of the
+        embedded text); their write sequence does, so indexes and snapshots pick them up."""
+        keys = [d.title_key for d in decisions]
+        if not decisions or len(set(keys)) != len(keys):
+            raise ValueError("decisions must be non-empty, one per title key")
+        with self._write() as conn:
+            stmt = self._insert(decisions_table)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[decisions_table.c.title_key],
+                set_={c: stmt.excluded[c] for c in ("code", "title", "actor", "decided_at")},
+            )
+            conn.execute(stmt, [asdict(d) for d in decisions])
+            seq = self._next_seq(conn)
+            ids: dict[str, list[str]] = {}
+            for kind, records in recoded.items():
+                if not records:
+                    continue
+                table = RECORD_TABLES[kind]
+                for record in records:
+                    conn.execute(
+                        update(table)
+                        .where(table.c.id == record.id)
+                        .values(record=encode_record(record), updated_seq=seq)
+                    )
+                self._write_postings(conn, kind, records, archived=False)
+                ids[kind] = [record.id for record in records]
+            named = audit.named_ids
+            detail = {
+                "decisions": len(decisions),
+                "codes": {d.title_key: d.code for d in decisions[:named]},
+                "count": {kind: len(listed) for kind, listed in ids.items()},
+                "ids": {kind: listed[:named] for kind, listed in ids.items()},
+            }
+            self._audit(
+                conn, audit.actor, audit.action, None, None, detail, decisions[0].decided_at
+            )

@@ -1,0 +1,154 @@
+"""The coding review over HTTP: the queue of titles the coder abstained on, a person's code
+for a title, and that code reaching stored records, later records and coded texts.
+
+The small coder knows ten unit groups (software, accounting, drivers, ...), so it abstains on
+a tailor («خیاط», 7531), which a person then codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from karyab.service import Karyab
+from karyab.settings import Settings
+from models.encoder import HashingEncoder
+from models.occupation_coder import OccupationCoder
+
+TAILOR_ADS = [
+    {"id": "v-t1", "title": "خیاط - خانم", "text": "دوخت مانتو", "province": "تهران"},
+    {"id": "v-t2", "title": "خیاط (تهران)", "text": "دوخت و برش", "province": "تهران"},
+    {"id": "v-acc", "title": "حسابدار", "text": "اسناد حسابداری", "isco_code": "2411"},
+]
+TAILOR_SEEKER = {"id": "js-t", "title": "خياط", "text": "ده سال دوخت لباس"}  # Arabic ي
+
+
+@pytest.fixture()
+def engine(tmp_path: Path, small_coder: OccupationCoder) -> Iterator[Karyab]:
+    settings = Settings(data_dir=tmp_path, encoder="hashing", load_demo=False, skills=False)
+    engine = Karyab.open(settings, HashingEncoder(), occupation_coder=small_coder)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture()
+def client(engine: Karyab) -> Iterator[TestClient]:
+    with TestClient(create_app(engine.settings, engine=engine)) as test_client:
+        for body in TAILOR_ADS:
+            assert test_client.post("/v1/vacancies", json=body).status_code == 201
+        assert test_client.post("/v1/jobseekers", json=TAILOR_SEEKER).status_code == 201
+        yield test_client
+
+
+def test_the_queue_groups_uncoded_records_by_title_key(client: TestClient) -> None:
+    # The coder abstains on every tailor title (the precondition of this test).
+    assert client.get("/v1/vacancies/v-t1").json()["isco_code"] is None
+    items = client.get("/v1/occupations/queue").json()["items"]
+    (tailor,) = [item for item in items if item["title_key"] == "خیاط"]
+    assert tailor["count"] == 3
+    assert tailor["counts"] == {"vacancy": 2, "jobseeker": 1}
+    assert tailor["occupations"] and 0.0 <= tailor["confidence"] <= 1.0
+    assert all(item["title_key"] != "حسابدار" for item in items)  # coded: not queued
+    assert client.get("/v1/occupations/queue?kind=jobseeker").json()["items"][0]["counts"] == {
+        "jobseeker": 1
+    }
+
+
+def test_a_decision_codes_stored_later_and_asked_titles(client: TestClient, engine: Karyab) -> None:
+    response = client.post("/v1/occupations/decisions", json={"title": "خیاط", "code": "7531"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["title_key"] == "خیاط"
+    assert body["recoded"] == {"vacancy": 2, "jobseeker": 1}
+    assert body["title_en"].startswith("Tailors")
+
+    # Stored records: coded, out of the queue, and searchable by their code at once.
+    assert client.get("/v1/vacancies/v-t2").json()["isco_code"] == "7531"
+    queued = client.get("/v1/occupations/queue").json()["items"]
+    assert all(item["title_key"] != "خیاط" for item in queued)
+    assert engine.indexes["vacancy"].get_attributes("v-t1")["isco_code"] == "7531"
+
+    # A later record with the same key, however it is written, gets the person's code.
+    later = {"id": "v-t3", "title": "خـیـاط ماهر - آقا", "text": "دوخت کت و شلوار"}
+    assert client.post("/v1/vacancies", json=later).status_code == 201
+    later_code = client.get("/v1/vacancies/v-t3").json()["isco_code"]
+    same_key = {"id": "v-t4", "title": "خیاط (کرج) - خانم", "text": "دوخت"}
+    assert client.post("/v1/vacancies", json=same_key).status_code == 201
+    assert client.get("/v1/vacancies/v-t4").json()["isco_code"] == "7531"
+    # «خیاط ماهر» is another key: the coder decides it (and abstains, as on any tailor).
+    assert later_code is None
+
+    # Coding a text: the person's code first, with full confidence.
+    coded = client.post("/v1/occupations/code", json={"texts": ["خياط - خانم"]}).json()
+    (result,) = coded["results"]
+    assert result["occupations"][0] == {
+        "code": "7531",
+        "title_fa": result["occupations"][0]["title_fa"],
+        "title_en": body["title_en"],
+        "score": 1.0,
+    }
+    assert (result["confidence"], result["abstain"]) == (1.0, False)
+    assert len({o["code"] for o in result["occupations"]}) == len(result["occupations"])
+
+    decisions = client.get("/v1/occupations/decisions").json()["items"]
+    assert [(d["title_key"], d["code"], d["title"]) for d in decisions] == [
+        ("خیاط", "7531", "خیاط")
+    ]
+    (entry,) = engine.store.read_audit(action="decide_occupation")
+    assert entry.detail["count"] == {"vacancy": 2, "jobseeker": 1}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"title": "خیاط", "code": "9999"}, "not an ISCO-08 unit group"),
+        ({"title": "خیاط", "code": "753"}, "code"),
+        ({"title": "خیاط", "code": "7531x"}, "code"),
+        ({"title": "!!!", "code": "7531"}, "no letters or digits"),
+        ({"title": "", "code": "7531"}, "title"),
+        ({"title": "خ" * 301, "code": "7531"}, "title"),
+        ({"title": ["خیاط"], "code": "7531"}, "title"),
+        ({"code": "7531"}, "title"),
+    ],
+)
+def test_a_bad_decision_is_refused_and_changes_nothing(
+    client: TestClient, engine: Karyab, body: object, message: str
+) -> None:
+    response = client.post("/v1/occupations/decisions", json=body)
+    assert response.status_code == 422
+    assert message in response.json()["message"]
+    assert engine.store.occupation_decisions() == []
+    assert client.get("/v1/vacancies/v-t1").json()["isco_code"] is None
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=501", "kind=employer", "limit=abc"])
+def test_bad_queue_queries(client: TestClient, query: str) -> None:
+    response = client.get(f"/v1/occupations/queue?{query}")
+    assert response.status_code == 422
+    assert response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("text", "decided"),
+    [
+        ("خیاط", True),
+        ("خياط", True),  # Arabic ye
+        ("خـیـاط", True),  # kashida
+        ("خیّاط", True),  # diacritic
+        ("  خیاط - خانم  ", True),  # gender marker
+        ("خیاط (تهران)", True),  # city
+        ("استخدام خیاط فوری", True),  # ad noise
+        ("خیاط ماهر", False),  # another title
+        ("خیاطی", False),  # the trade, not the title
+    ],
+)
+def test_a_decision_reaches_every_spelling_of_its_title(
+    client: TestClient, engine: Karyab, text: str, decided: bool
+) -> None:
+    assert client.post("/v1/occupations/decisions", json={"title": "خیاط", "code": "7531"})
+    assert engine.coding is not None
+    (prediction,) = engine.coding.code([text])
+    assert (prediction.code == "7531" and prediction.confidence == 1.0) is decided

@@ -1,0 +1,104 @@
+"""People's occupation codes in the store (SQLite and PostgreSQL): the uncoded titles a
+review queue reads, and a decision written with the records it codes, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from karyab.records import Jobseeker, Vacancy
+from storage.occupation_decisions import OccupationDecision
+from storage.sql_store import SqlStore, WriteAudit
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture()
+def store(db_url: str) -> Iterator[SqlStore]:
+    store = SqlStore(db_url)
+    vacancies = [
+        Vacancy(id="v1", title="خیاط - خانم", text="-", province="تهران"),
+        Vacancy(id="v2", title="خیاط (تهران)", text="-"),
+        Vacancy(id="v3", title="حسابدار", text="-", isco_code="2411"),
+        Vacancy(id="v4", title="نانوا", text="-", isco_guess="7512"),
+    ]
+    vectors = np.eye(len(vacancies), 8, dtype=np.float32)
+    store.upsert("vacancy", vacancies, vectors, vectors, "e5")
+    seekers = [Jobseeker(id="j1", title="خیاط", text="-")]
+    store.upsert("jobseeker", seekers, vectors[:1], vectors[:1], "e5")
+    # An archived record is counted by analytics but never coded again.
+    store.archive("vacancy", [Vacancy(id="old", title="خیاط", text="-")])
+    yield store
+    store.close()
+
+
+def _decision(code: str = "7531", at: datetime = NOW) -> OccupationDecision:
+    return OccupationDecision("خیاط", code, "خیاط - خانم", "office-3", at)
+
+
+def test_uncoded_titles_are_the_live_records_without_a_code(store: SqlStore) -> None:
+    assert store.uncoded_titles("vacancy") == [
+        ("v1", "خیاط - خانم"),
+        ("v2", "خیاط (تهران)"),
+        ("v4", "نانوا"),  # a guess is not a code
+    ]
+    assert store.uncoded_titles("jobseeker") == [("j1", "خیاط")]
+
+
+def test_a_decision_codes_its_records_in_one_write(store: SqlStore) -> None:
+    before = store.generation()
+    stored = store.get_many("vacancy", ["v1", "v2"])
+    recoded = {
+        "vacancy": [replace(stored[i], isco_code="7531") for i in ("v1", "v2")],
+        "jobseeker": [replace(store.get("jobseeker", "j1"), isco_code="7531")],  # type: ignore[type-var]
+    }
+    store.decide_occupations([_decision()], recoded, WriteAudit("office-3", "decide_occupation"))
+
+    assert store.generation() == before + 1
+    assert store.decided_codes(["خیاط", "نانوا"]) == {"خیاط": "7531"}
+    assert [i for i, _ in store.uncoded_titles("vacancy")] == ["v4"]
+    assert store.uncoded_titles("jobseeker") == []
+    assert store.get("vacancy", "v1").isco_code == "7531"  # type: ignore[union-attr]
+    # The vectors stay; the write sequence moves, so indexes and snapshots follow.
+    assert store.changed_since("vacancy", before, 10) == ["v1", "v2"]
+    np.testing.assert_array_equal(
+        store.get_vectors("vacancy", ["v1"], "passage")["v1"], np.eye(4, 8, dtype=np.float32)[0]
+    )
+    (entry,) = store.read_audit(action="decide_occupation")
+    assert entry.actor == "office-3"
+    assert entry.detail == {
+        "decisions": 1,
+        "codes": {"خیاط": "7531"},
+        "count": {"vacancy": 2, "jobseeker": 1},
+        "ids": {"vacancy": ["v1", "v2"], "jobseeker": ["j1"]},
+    }
+
+
+def test_a_later_decision_replaces_the_earlier_one(store: SqlStore) -> None:
+    audit = WriteAudit("office-3", "decide_occupation")
+    store.decide_occupations([_decision("7531")], {}, audit)
+    store.decide_occupations([_decision("7533", NOW + timedelta(minutes=5))], {}, audit)
+    assert store.decided_codes(["خیاط"]) == {"خیاط": "7533"}
+    (decision,) = store.occupation_decisions()
+    assert (decision.code, decision.decided_at) == ("7533", NOW + timedelta(minutes=5))
+
+
+def test_a_refused_audit_entry_keeps_the_decision_out(store: SqlStore) -> None:
+    recoded = {"vacancy": [replace(store.get("vacancy", "v1"), isco_code="7531")]}  # type: ignore[type-var]
+    with pytest.raises(ValueError):  # an actor that looks like a phone number is refused
+        store.decide_occupations([_decision()], recoded, WriteAudit("09123456789", "decide"))
+    assert store.decided_codes(["خیاط"]) == {}
+    assert store.get("vacancy", "v1").isco_code is None  # type: ignore[union-attr]
+
+
+def test_decisions_are_one_per_title_key(store: SqlStore) -> None:
+    audit = WriteAudit("office-3", "decide_occupation")
+    with pytest.raises(ValueError):
+        store.decide_occupations([_decision("7531"), _decision("7533")], {}, audit)
+    with pytest.raises(ValueError):
+        store.decide_occupations([], {}, audit)
+    assert store.occupation_decisions() == []
