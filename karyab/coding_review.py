@@ -16,6 +16,7 @@ the other half of selective coding, as statistical offices run it:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -41,9 +42,17 @@ logger = logging.getLogger(__name__)
 Kind = Literal["vacancy", "jobseeker"]
 KINDS: tuple[Kind, ...] = ("vacancy", "jobseeker")
 R = TypeVar("R", Vacancy, Jobseeker)
-# Title keys remembered per review object: a queue over a large store parses each distinct
-# stored title once (about 0.2 ms each), not on every call.
-_KEY_MEMORY = 200_000
+# The store's meta entry naming how its title keys were made (see _key_version).
+_KEY_VERSION = "title_key_version"
+# Titles whose keys pin down the normaliser and title parser: a change to either that moves
+# any of them makes the stored keys stale.
+_KEY_PROBE = (
+    "برنامه‌نويس ارشد Python (تهران) - آقا",
+    "استخدام كارشناس فروش فوری در اصفهان",
+    "راننده پایه ۱ - خانم",
+    "خـیـاط‌ (مشهد)",
+    "Senior Data Engineer [Remote]",
+)
 
 
 class DecisionError(ValueError):
@@ -80,30 +89,44 @@ class CodingReview:
         self.store = store
         self.coder = coder
         self.taxonomy = taxonomy
-        self._keys: dict[str, str] = {}
 
     def key(self, title: str) -> str:
-        key = self._keys.get(title)
-        if key is None:
-            if len(self._keys) >= _KEY_MEMORY:
-                self._keys.clear()
-            key = self._keys[title] = text_key(title)
-        return key
+        return text_key(title)
+
+    def fill_keys(self) -> int:
+        """Compute the title keys the store lacks for its uncoded records (each distinct
+        title once, about 0.2 ms) and keep them there, so a queue or a decision groups
+        records in SQL; returns how many records got one. Keys made another way (a new
+        normaliser) are forgotten first."""
+        version = _key_version()
+        if self.store.meta_value(_KEY_VERSION) != version:
+            self.store.clear_title_keys()
+            self.store.set_meta_value(_KEY_VERSION, version)
+        missing = self.store.titles_without_keys()
+        keys: dict[str, str] = {}
+        for _, _, title in missing:
+            if title not in keys:
+                key = self.key(title)
+                keys[title] = key if has_signal(key) else ""
+        self.store.set_title_keys((kind, i, title, keys[title]) for kind, i, title in missing)
+        if missing:
+            logger.info("title keys computed for %d records", len(missing))
+        return len(missing)
 
     # -- the queue --------------------------------------------------------------------
 
     def queue(self, kind: Kind | None = None, limit: int = 50) -> list[QueueItem]:
         """Title keys of stored records without a code, the most records first, each with
-        the coder's candidates for its most common title."""
+        the coder's candidates for its most common title. (A record is queued by its title;
+        one without a title is coded from its text's first line, never queued.)"""
+        self.fill_keys()
         counts: dict[str, Counter[str]] = defaultdict(Counter)
-        titles: dict[str, Counter[str]] = defaultdict(Counter)
-        for each in (kind,) if kind else KINDS:
-            for _, title in self.store.uncoded_titles(each):
-                key = self.key(title)
-                if has_signal(key):
-                    counts[key][each] += 1
-                    titles[key][title] += 1
+        for key, each, n in self.store.uncoded_key_counts(kind):
+            counts[key][each] += n
         ranked = sorted(counts, key=lambda k: (-counts[k].total(), k))[:limit]
+        titles: dict[str, Counter[str]] = defaultdict(Counter)
+        for key, title, n in self.store.uncoded_key_titles(ranked, kind):
+            titles[key][title] += n
         examples = [titles[key].most_common(1)[0][0] for key in ranked]
         predictions = self.coder.predict_keys(ranked, top_k=5)
         return [
@@ -147,14 +170,16 @@ class CodingReview:
                     index,
                 )
             decisions[key] = OccupationDecision(key, code, title.strip(), actor, now)
+        self.fill_keys()
+        ids: dict[Kind, dict[str, str]] = {kind: {} for kind in KINDS}
+        for key, kind, record_id, _ in self.store.uncoded_with_keys(decisions):
+            ids[kind][record_id] = decisions[key].code  # type: ignore[index]
         recoded: dict[Kind, list[Vacancy | Jobseeker]] = {}
         for kind in KINDS:
-            keyed = [(i, self.key(t)) for i, t in self.store.uncoded_titles(kind)]
-            codes = {i: decisions[key].code for i, key in keyed if key in decisions}
-            records = self.store.get_many(kind, codes)
+            records = self.store.get_many(kind, ids[kind])
             recoded[kind] = [
                 replace(records[i], isco_code=code, isco_guess=None)
-                for i, code in codes.items()
+                for i, code in ids[kind].items()
                 if i in records
             ]
         kept = list(decisions.values())
@@ -181,6 +206,11 @@ class CodingReview:
     def with_occupations(self, records: Sequence[R]) -> list[R]:
         """:func:`karyab.enrich.with_occupations`, with people's decisions first."""
         return with_occupations(self.coder, records, self.store.decided_codes)
+
+
+def _key_version() -> str:
+    probe = "\n".join(text_key(title) for title in _KEY_PROBE)
+    return hashlib.sha256(probe.encode()).hexdigest()[:16]
 
 
 def _with_decision(

@@ -13,8 +13,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from karyab.records import Jobseeker, Vacancy
 from storage.schema import RECORD_TABLES, encode_record
@@ -35,6 +36,10 @@ class OccupationDecision:
     title: str
     actor: str
     decided_at: datetime
+
+
+def _uncoded_live() -> tuple[Any, ...]:
+    return (postings_table.c.isco_code.is_(None), postings_table.c.archived.is_(False))
 
 
 class OccupationDecisionsMixin:
@@ -74,19 +79,86 @@ class OccupationDecisionsMixin:
     ) -> int:
         raise NotImplementedError
 
-    def uncoded_titles(self, kind: Kind) -> list[tuple[str, str]]:
-        """(id, title) of every live record of ``kind`` stored without an ISCO code."""
-        query = (
-            select(postings_table.c.id, postings_table.c.title)
-            .where(
-                postings_table.c.kind == kind,
-                postings_table.c.isco_code.is_(None),
-                postings_table.c.archived.is_(False),
-            )
-            .order_by(postings_table.c.id)
+    def titles_without_keys(self) -> list[tuple[str, str, str]]:
+        """(kind, id, title) of the live records without an ISCO code whose title key is not
+        computed yet (new or rewritten since)."""
+        query = select(postings_table.c.kind, postings_table.c.id, postings_table.c.title).where(
+            postings_table.c.title_key.is_(None), *_uncoded_live()
         )
         with self._read() as conn:
-            return [(str(i), str(title)) for i, title in conn.execute(query)]
+            return [(str(k), str(i), str(t)) for k, i, t in conn.execute(query)]
+
+    def set_title_keys(self, keys: Iterable[tuple[str, str, str, str]]) -> None:
+        """Keep computed title keys, as (kind, id, title, key); a record rewritten with
+        another title meanwhile keeps its key empty."""
+        rows = [{"k": kind, "i": i, "t": title, "key": key} for kind, i, title, key in keys]
+        if not rows:
+            return
+        stmt = (
+            update(postings_table)
+            .where(
+                postings_table.c.kind == bindparam("k"),
+                postings_table.c.id == bindparam("i"),
+                postings_table.c.title == bindparam("t"),
+            )
+            .values(title_key=bindparam("key"))
+        )
+        with self._write() as conn:
+            conn.execute(stmt, rows)
+
+    def clear_title_keys(self) -> None:
+        """Forget every computed title key (the way keys are made has changed)."""
+        with self._write() as conn:
+            conn.execute(update(postings_table).values(title_key=None))
+
+    def uncoded_key_counts(self, kind: Kind | None = None) -> list[tuple[str, str, int]]:
+        """(title key, kind, records) over the live records without a code, keys computed
+        and not empty."""
+        where: list[ColumnElement[bool]] = [
+            postings_table.c.title_key.is_not(None),
+            postings_table.c.title_key != "",
+        ]
+        if kind is not None:
+            where.append(postings_table.c.kind == kind)
+        query = (
+            select(postings_table.c.title_key, postings_table.c.kind, func.count())
+            .where(*where, *_uncoded_live())
+            .group_by(postings_table.c.title_key, postings_table.c.kind)
+        )
+        with self._read() as conn:
+            return [(str(key), str(k), int(n)) for key, k, n in conn.execute(query)]
+
+    def uncoded_with_keys(self, keys: Iterable[str]) -> list[tuple[str, str, str, str]]:
+        """(title key, kind, id, title) of the live records without a code that have one of
+        ``keys``."""
+        wanted = sorted(set(keys))
+        found: list[tuple[str, str, str, str]] = []
+        columns = (postings_table.c.title_key, postings_table.c.kind, postings_table.c.id)
+        with self._read() as conn:
+            for start in range(0, len(wanted), _IN_CHUNK):
+                chunk = wanted[start : start + _IN_CHUNK]
+                query = select(*columns, postings_table.c.title).where(
+                    postings_table.c.title_key.in_(chunk), *_uncoded_live()
+                )
+                found += [(str(a), str(b), str(c), str(d)) for a, b, c, d in conn.execute(query)]
+        return found
+
+    def uncoded_key_titles(
+        self, keys: Iterable[str], kind: Kind | None = None
+    ) -> list[tuple[str, str, int]]:
+        """(title key, title, records) over the live records without a code that have one
+        of ``keys``: how each key is written."""
+        wanted = sorted(set(keys))
+        found: list[tuple[str, str, int]] = []
+        key, title = postings_table.c.title_key, postings_table.c.title
+        with self._read() as conn:
+            for start in range(0, len(wanted), _IN_CHUNK):
+                where = [key.in_(wanted[start : start + _IN_CHUNK]), *_uncoded_live()]
+                if kind is not None:
+                    where.append(postings_table.c.kind == kind)
+                query = select(key, title, func.count()).where(*where).group_by(key, title)
+                found += [(str(k), str(t), int(n)) for k, t, n in conn.execute(query)]
+        return found
 
     def decided_codes(self, keys: Iterable[str]) -> dict[str, str]:
         """Title key → the code a person decided, for the keys among ``keys`` that have one."""
@@ -138,12 +210,13 @@ class OccupationDecisionsMixin:
                 if not records:
                     continue
                 table = RECORD_TABLES[kind]
-                for record in records:
-                    conn.execute(
-                        update(table)
-                        .where(table.c.id == record.id)
-                        .values(record=encode_record(record), updated_seq=seq)
-                    )
+                stmt = (
+                    update(table)
+                    .where(table.c.id == bindparam("record_id"))
+                    .values(record=bindparam("payload"), updated_seq=seq)
+                )
+                rows = [{"record_id": r.id, "payload": encode_record(r)} for r in records]
+                conn.execute(stmt, rows)
                 self._write_postings(conn, kind, records, archived=False)
                 ids[kind] = [record.id for record in records]
             named = audit.named_ids

@@ -136,6 +136,10 @@ postings = Table(
     Column("id", Text, nullable=False),
     Column("title", Text, nullable=False),
     Column("title_folded", Text),  # storage.folding.fold_title(title), what a search reads
+    # The title's occupational key (models.occupation_coder.text_key), filled in by the coding
+    # review for records without a code, "" for a title with nothing to code; NULL when not
+    # yet computed (every rewrite of the record clears it).
+    Column("title_key", Text),
     Column("month", Integer),
     Column("province", Text),
     Column("isco_code", Text),
@@ -143,6 +147,7 @@ postings = Table(
     Column("phrases", Text, nullable=False),  # unmatched phrases joined by "|"
     Column("archived", Boolean(create_constraint=False), nullable=False),
     UniqueConstraint("kind", "id"),
+    Index("ix_postings_title_key", "title_key"),
 )
 
 skill_codes = Table(

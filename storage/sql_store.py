@@ -472,6 +472,7 @@ class SqlStore(SnapshotStoreMixin, OccupationDecisionsMixin):
                 "id": r.id,
                 "title": r.title,
                 "title_folded": fold_title(r.title),
+                "title_key": None,  # computed again by the coding review when needed
                 "month": _month_of(r),
                 "province": r.province,
                 "isco_code": r.isco_code,
@@ -485,6 +486,7 @@ class SqlStore(SnapshotStoreMixin, OccupationDecisionsMixin):
         columns = [
             "title",
             "title_folded",
+            "title_key",
             "month",
             "province",
             "isco_code",

@@ -40,13 +40,46 @@ def _decision(code: str = "7531", at: datetime = NOW) -> OccupationDecision:
     return OccupationDecision("خیاط", code, "خیاط - خانم", "office-3", at)
 
 
-def test_uncoded_titles_are_the_live_records_without_a_code(store: SqlStore) -> None:
-    assert store.uncoded_titles("vacancy") == [
-        ("v1", "خیاط - خانم"),
-        ("v2", "خیاط (تهران)"),
-        ("v4", "نانوا"),  # a guess is not a code
+def test_title_keys_are_kept_for_live_records_without_a_code(store: SqlStore) -> None:
+    assert sorted(store.titles_without_keys()) == [
+        ("jobseeker", "j1", "خیاط"),
+        ("vacancy", "v1", "خیاط - خانم"),
+        ("vacancy", "v2", "خیاط (تهران)"),
+        ("vacancy", "v4", "نانوا"),  # a guess is not a code
     ]
-    assert store.uncoded_titles("jobseeker") == [("j1", "خیاط")]
+    store.set_title_keys(
+        [
+            ("jobseeker", "j1", "خیاط", "خیاط"),
+            ("vacancy", "v1", "خیاط - خانم", "خیاط"),
+            ("vacancy", "v2", "another title meanwhile", "خیاط"),  # not kept
+            ("vacancy", "v4", "نانوا", "نانوا"),
+        ]
+    )
+    assert store.titles_without_keys() == [("vacancy", "v2", "خیاط (تهران)")]
+    assert sorted(store.uncoded_key_counts()) == [
+        ("خیاط", "jobseeker", 1),
+        ("خیاط", "vacancy", 1),
+        ("نانوا", "vacancy", 1),
+    ]
+    assert store.uncoded_key_counts("jobseeker") == [("خیاط", "jobseeker", 1)]
+    assert sorted(store.uncoded_key_titles(["خیاط", "نانوا"])) == [
+        ("خیاط", "خیاط", 1),
+        ("خیاط", "خیاط - خانم", 1),
+        ("نانوا", "نانوا", 1),
+    ]
+    assert store.uncoded_key_titles(["خیاط"], "jobseeker") == [("خیاط", "خیاط", 1)]
+    assert sorted(store.uncoded_with_keys(["خیاط"])) == [
+        ("خیاط", "jobseeker", "j1", "خیاط"),
+        ("خیاط", "vacancy", "v1", "خیاط - خانم"),
+    ]
+
+    # A rewrite clears the record's key (its title may have changed); so does a new way of
+    # making keys.
+    vector = np.ones((1, 8), dtype=np.float32)
+    store.upsert("vacancy", [store.get("vacancy", "v1")], vector, vector, "e5")  # type: ignore[list-item]
+    assert ("vacancy", "v1", "خیاط - خانم") in store.titles_without_keys()
+    store.clear_title_keys()
+    assert len(store.titles_without_keys()) == 4
 
 
 def test_a_decision_codes_its_records_in_one_write(store: SqlStore) -> None:
@@ -60,8 +93,7 @@ def test_a_decision_codes_its_records_in_one_write(store: SqlStore) -> None:
 
     assert store.generation() == before + 1
     assert store.decided_codes(["خیاط", "نانوا"]) == {"خیاط": "7531"}
-    assert [i for i, _ in store.uncoded_titles("vacancy")] == ["v4"]
-    assert store.uncoded_titles("jobseeker") == []
+    assert sorted(i for _, i, _ in store.titles_without_keys()) == ["v4"]
     assert store.get("vacancy", "v1").isco_code == "7531"  # type: ignore[union-attr]
     # The vectors stay; the write sequence moves, so indexes and snapshots follow.
     assert store.changed_since("vacancy", before, 10) == ["v1", "v2"]

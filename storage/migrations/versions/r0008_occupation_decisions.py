@@ -1,5 +1,7 @@
 """People's ISCO codes for titles the coder abstained on (``occupation_decisions``): later
-records with the same title key get the decided code on write.
+records with the same title key get the decided code on write. Postings keep their title's
+key (``postings.title_key``, filled in by the coding review), so the review queue groups
+uncoded records in SQL.
 
 Revision ID: 0008
 Revises: 0007
@@ -29,7 +31,12 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("title_key", name="pk_occupation_decisions"),
     )
+    op.add_column("postings", sa.Column("title_key", sa.Text(), nullable=True))
+    op.create_index("ix_postings_title_key", "postings", ["title_key"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_postings_title_key", table_name="postings")
+    with op.batch_alter_table("postings") as batch:
+        batch.drop_column("title_key")
     op.drop_table("occupation_decisions")
