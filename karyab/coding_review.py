@@ -31,7 +31,7 @@ from models.occupation_coder import (
     OccupationCoder,
     OccupationPrediction,
     has_signal,
-    text_key,
+    occupation_key,
 )
 from storage.occupation_decisions import OccupationDecision
 from storage.sql_store import SqlStore, WriteAudit
@@ -91,7 +91,7 @@ class CodingReview:
         self.taxonomy = taxonomy
 
     def key(self, title: str) -> str:
-        return text_key(title)
+        return occupation_key(title)
 
     def fill_keys(self) -> int:
         """Compute the title keys the store lacks for its uncoded records (each distinct
@@ -209,7 +209,7 @@ class CodingReview:
 
 
 def _key_version() -> str:
-    probe = "\n".join(text_key(title) for title in _KEY_PROBE)
+    probe = "\n".join(occupation_key(title) for title in _KEY_PROBE)
     return hashlib.sha256(probe.encode()).hexdigest()[:16]
 
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from karyab.records import Jobseeker, Vacancy
-from models.occupation_coder import OccupationCoder, has_signal, text_key
+from models.occupation_coder import OccupationCoder, has_signal, occupation_key
 from skills.inference import SkillInferencer
 
 R = TypeVar("R", Vacancy, Jobseeker)
@@ -30,7 +30,7 @@ def with_occupations(
     uncoded = [i for i, r in enumerate(records) if not r.isco_code]
     if coder is None or not uncoded:
         return list(records)
-    keys = {i: text_key(records[i].title or records[i].text) for i in uncoded}
+    keys = {i: occupation_key(records[i].title or records[i].text) for i in uncoded}
     codes = decided([k for k in keys.values() if has_signal(k)]) if decided else {}
     coded = list(records)
     rest = []

@@ -37,6 +37,7 @@ from tqdm.auto import tqdm
 
 from models.encoder import Encoder
 from nlp.normalize import normalize
+from nlp.occupation_line import occupation_line
 from nlp.titles import parse_job_title
 from taxonomy.isco import IscoTaxonomy
 
@@ -91,25 +92,17 @@ def core_key(key: str) -> str:
     return core or key
 
 
-def text_key(text: str) -> str:
-    """The title key a title, vacancy or CV is coded by. A long text without line breaks (a
-    run-on CV) is cut like a first line: its head names the occupation, and encoding all of
-    it would cost seconds per text."""
-    return title_key(main_title(text) if "\n" in text.strip() or len(text) > 300 else text)
+def occupation_key(text: str) -> str:
+    """The title key a title, vacancy or CV is coded by: a title's own, or that of the line of
+    a longer text that names the occupation (:func:`nlp.occupation_line.occupation_line`). A
+    long text without line breaks (a run-on CV) is cut like a line: its head names the
+    occupation, and encoding all of it would cost seconds per text."""
+    return title_key(occupation_line(text) if "\n" in text.strip() or len(text) > 300 else text)
 
 
 def has_signal(key: str) -> bool:
     """Whether a key has a letter or digit to code by."""
     return any(ch.isalnum() for ch in key)
-
-
-def main_title(text: str) -> str:
-    """The line of a vacancy or CV that names the occupation: its first non-empty line."""
-    for line in text.splitlines():
-        line = line.strip(" \t-•*:")
-        if line:
-            return line[:300]
-    return ""
 
 
 @dataclass(frozen=True)
@@ -380,15 +373,16 @@ class OccupationCoder:
         return ranked
 
     def predict(self, texts: Sequence[str], top_k: int = 5) -> list[OccupationPrediction]:
-        """Ranked codes for each text (a title, or a vacancy/CV whose first line is used).
+        """Ranked codes for each text (a title, or a vacancy or CV, coded by the line that
+        names its occupation: :func:`occupation_key`).
 
         Texts that reduce to the same title key are coded once: job-ad batches repeat
         titles a lot, and each distinct key costs an e5 encoding.
         """
-        return self.predict_keys([text_key(t) for t in texts], top_k)
+        return self.predict_keys([occupation_key(t) for t in texts], top_k)
 
     def predict_keys(self, keys: Sequence[str], top_k: int = 5) -> list[OccupationPrediction]:
-        """:meth:`predict` for texts already reduced to their :func:`text_key`."""
+        """:meth:`predict` for texts already reduced to their :func:`occupation_key`."""
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         # A key without a letter or digit ("!!!", "---") carries no signal: no candidates,

@@ -136,9 +136,9 @@ postings = Table(
     Column("id", Text, nullable=False),
     Column("title", Text, nullable=False),
     Column("title_folded", Text),  # storage.folding.fold_title(title), what a search reads
-    # The title's occupational key (models.occupation_coder.text_key), filled in by the coding
-    # review for records without a code, "" for a title with nothing to code; NULL when not
-    # yet computed (every rewrite of the record clears it).
+    # The title's occupational key (models.occupation_coder.occupation_key), filled in by
+    # the coding review for records without a code, "" for a title with nothing to code;
+    # NULL when not yet computed (every rewrite of the record clears it).
     Column("title_key", Text),
     Column("month", Integer),
     Column("province", Text),
@@ -260,8 +260,8 @@ recommendation_snapshots = Table(
 )
 
 # A person's ISCO code for a title the coder abstained on, by the title's key (its
-# occupational part, normalised: models.occupation_coder.text_key). Later records with the
-# same key get this code on write, before the coder is asked.
+# occupational part, normalised: models.occupation_coder.occupation_key). Later records
+# with the same key get this code on write, before the coder is asked.
 occupation_decisions = Table(
     "occupation_decisions",
     metadata,

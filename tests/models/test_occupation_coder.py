@@ -16,7 +16,6 @@ from models.occupation_coder import (
     _ranks,
     _threshold_for_error,
     core_key,
-    main_title,
     title_key,
 )
 from taxonomy.isco import load_isco
@@ -63,10 +62,9 @@ def test_ranks_put_unscored_codes_last() -> None:
     assert _ranks(view).tolist() == [[1, 50, 0, 2]]
 
 
-def test_core_key_and_main_title() -> None:
+def test_core_key() -> None:
     assert core_key("کارشناس فروش (روغن خوراکی)") == "کارشناس فروش"
     assert core_key("(react)") == "(react)"
-    assert main_title("\n\n  - حسابدار ارشد\nشرح وظایف ...") == "حسابدار ارشد"
 
 
 @pytest.mark.parametrize(
@@ -92,6 +90,15 @@ def test_codes_titles(small_coder: OccupationCoder, title: str, code: str) -> No
 def test_vacancy_text_uses_its_first_line(small_coder: OccupationCoder) -> None:
     text = "حسابدار\nثبت اسناد، تهیه صورت‌های مالی و کار با نرم‌افزار سپیدار"
     assert small_coder.predict([text])[0].code == "2411"
+
+
+def test_cv_is_coded_by_its_current_occupation(small_coder: OccupationCoder) -> None:
+    cv = (
+        "رزومه\nعلی رضایی\nتلفن: ۰۹۱۲۱۲۳۴۵۶۷\nسوابق کاری\n"
+        "- راننده پایه یک تریلی، شرکت حمل (۱۳۹۵-۱۳۹۹)\n"
+        "- حسابدار ارشد، شرکت الف (۱۴۰۰ تا کنون)\nتحصیلات: کارشناسی"
+    )
+    assert small_coder.predict([cv])[0].code == "2411"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "!!!"])
