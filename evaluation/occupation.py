@@ -87,6 +87,41 @@ def coverage_at_error(confidence: np.ndarray, correct: np.ndarray, error: float)
     return float((ok.max() + 1) / len(order)) if len(ok) else 0.0
 
 
+# How a labelled title is presented to the coder: as itself, or inside a vacancy text or a CV
+# (project-written templates around it), to measure that longer texts are coded by the
+# line naming the occupation.
+TEXT_FORMS = ("title", "vacancy", "cv_labelled", "cv_history")
+FORM_METRICS = ("accuracy@1_4digit", "accuracy@5_4digit", "accuracy@1_1digit", "coverage@error0.05")
+_NAMES = ("علی رضایی", "مریم احمدی", "حسین کریمی", "زهرا موسوی", "Reza Karimi")
+_EMPLOYERS = ("شرکت آلفا", "گروه صنعتی پارس", "فروشگاه رفاه", "Snapp", "کارخانه نمونه")
+
+
+def as_text(item: LabelledTitle, form: str) -> str:
+    """``item``'s title as the coder meets it in ``form`` (one of :data:`TEXT_FORMS`)."""
+    if form == "title":
+        return item.title
+    pick = sum(item.id.encode()) % len(_NAMES)
+    name, employer = _NAMES[pick], _EMPLOYERS[pick]
+    if form == "vacancy":
+        return (
+            f"{item.title}\nشرح وظایف: پیگیری امور محوله و همکاری با تیم\n"
+            "ساعت کاری: شنبه تا چهارشنبه ۸ تا ۱۷\nسابقه کار:\n- حداقل ۲ سال\nمزایا: بیمه"
+        )
+    if form == "cv_labelled":
+        return (
+            f"رزومه\nنام و نام خانوادگی: {name}\nتلفن: ۰۹۱۲۳۴۵۶۷۸۹\n"
+            f"عنوان شغلی: {item.title}\nتحصیلات: کارشناسی"
+        )
+    if form == "cv_history":
+        # The current post comes second, after an older one in another occupation.
+        return (
+            f"رزومه\n{name}\nتلفن: ۰۹۱۲۳۴۵۶۷۸۹\nسوابق کاری\n"
+            f"- فروشنده، {employer} (۱۳۹۵-۱۳۹۸)\n- {item.title}، {employer} (۱۳۹۸ تا کنون)\n"
+            "تحصیلات\nکارشناسی"
+        )
+    raise ValueError(f"unknown text form {form!r}; expected one of {TEXT_FORMS}")
+
+
 @dataclass
 class OccupationCodingEvaluator:
     """``evaluator(coder) -> dict``: flat metric names, primary ``accuracy@1_4digit``."""
@@ -95,8 +130,8 @@ class OccupationCodingEvaluator:
     target_error: float = 0.05
     primary_metric: str = "accuracy@1_4digit"
 
-    def predictions(self, coder: Coder) -> list[OccupationPrediction]:
-        return coder.predict([item.title for item in self.items], top_k=5)
+    def predictions(self, coder: Coder, form: str = "title") -> list[OccupationPrediction]:
+        return coder.predict([as_text(item, form) for item in self.items], top_k=5)
 
     def __call__(self, coder: Coder) -> dict[str, float]:
         return self.score(self.predictions(coder))

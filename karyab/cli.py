@@ -498,7 +498,12 @@ _SUMMARY_KEYS = ("ndcg@10", "recall@100", "first_stage_recall@100", "concentrati
 def cmd_evaluate_occupations(args: argparse.Namespace) -> int:
     import time
 
-    from evaluation.occupation import OccupationCodingEvaluator, load_labelled
+    from evaluation.occupation import (
+        FORM_METRICS,
+        TEXT_FORMS,
+        OccupationCodingEvaluator,
+        load_labelled,
+    )
     from evaluation.occupation_report import write_report
     from karyab.service import build_encoder
     from models.occupation_training import ensure_occupation_coder
@@ -513,11 +518,22 @@ def cmd_evaluate_occupations(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     predictions = evaluator.predictions(coder)
     seconds = time.perf_counter() - started
+    # The same titles inside vacancy texts and CVs: coded by the line naming the occupation.
+    by_form = {
+        form: {
+            name: evaluator.score(evaluator.predictions(coder, form))[name] for name in FORM_METRICS
+        }
+        for form in TEXT_FORMS
+    }
     metrics = write_report(
         evaluator,
         predictions,
         Path(args.report),
-        extra={"titles_per_second": len(predictions) / seconds, "encoder": coder.encoder.name},
+        extra={
+            "titles_per_second": len(predictions) / seconds,
+            "encoder": coder.encoder.name,
+            "by_text_form": by_form,
+        },
     )
     print(json.dumps(metrics, indent=2))
     return 0
