@@ -182,7 +182,7 @@ class DecisionList(BaseModel):
 def list_decisions(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> object:
     """People's codes for titles, the newest first (``recoded`` is empty here: how many
     records a decision coded is in the audit log)."""

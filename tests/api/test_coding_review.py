@@ -124,9 +124,20 @@ def test_a_bad_decision_is_refused_and_changes_nothing(
     assert client.get("/v1/vacancies/v-t1").json()["isco_code"] is None
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=501", "kind=employer", "limit=abc"])
-def test_bad_queue_queries(client: TestClient, query: str) -> None:
-    response = client.get(f"/v1/occupations/queue?{query}")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "queue?limit=0",
+        "queue?limit=501",
+        "queue?kind=employer",
+        "queue?limit=abc",
+        "decisions?limit=0",
+        "decisions?offset=-1",
+        "decisions?offset=9223372036854775808",  # found by the fuzzer: SQLite overflowed
+    ],
+)
+def test_bad_queue_and_decision_list_queries(client: TestClient, path: str) -> None:
+    response = client.get(f"/v1/occupations/{path}")
     assert response.status_code == 422
     assert response.json()["message"]
 
