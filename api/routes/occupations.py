@@ -13,6 +13,8 @@ from api.routing import Utf8Route
 from api.schemas import MAX_TEXT_CHARS
 from karyab.coding_review import DecisionError
 from models.occupation_coder import OccupationCandidate
+from storage.occupation_decisions import OccupationDecision
+from taxonomy.isco import IscoTaxonomy
 
 router = APIRouter(
     prefix="/v1/occupations",
@@ -140,6 +142,22 @@ class DecisionResponse(BaseModel):
     decided_at: datetime
     recoded: dict[str, int] = Field(description="Stored records coded by it, by kind")
 
+    @classmethod
+    def of(
+        cls, decision: OccupationDecision, taxonomy: IscoTaxonomy, recoded: dict[str, int]
+    ) -> DecisionResponse:
+        group = taxonomy.get(decision.code)
+        return cls(
+            title=decision.title,
+            title_key=decision.title_key,
+            code=decision.code,
+            title_fa=group.title_fa,
+            title_en=group.title_en,
+            actor=decision.actor,
+            decided_at=decision.decided_at,
+            recoded=recoded,
+        )
+
 
 @router.post(
     "/decisions",
@@ -157,17 +175,7 @@ def decide_occupation(body: DecisionRequest, engine: EngineDep, caller: Caller) 
     except DecisionError as error:
         return error_response(422, "invalid_decision", str(error))
     (decision,) = result.decisions
-    group = engine.coding.taxonomy.get(decision.code)
-    return DecisionResponse(
-        title=decision.title,
-        title_key=decision.title_key,
-        code=decision.code,
-        title_fa=group.title_fa,
-        title_en=group.title_en,
-        actor=decision.actor,
-        decided_at=decision.decided_at,
-        recoded=result.recoded,
-    )
+    return DecisionResponse.of(decision, engine.coding.taxonomy, result.recoded)
 
 
 class DecisionList(BaseModel):
@@ -191,16 +199,7 @@ def list_decisions(
     taxonomy = engine.coding.taxonomy
     return DecisionList(
         items=[
-            DecisionResponse(
-                title=d.title,
-                title_key=d.title_key,
-                code=d.code,
-                title_fa=taxonomy.get(d.code).title_fa,
-                title_en=taxonomy.get(d.code).title_en,
-                actor=d.actor,
-                decided_at=d.decided_at,
-                recoded={},
-            )
-            for d in engine.store.occupation_decisions(limit, offset)
+            DecisionResponse.of(decision, taxonomy, {})
+            for decision in engine.store.occupation_decisions(limit, offset)
         ]
     )
