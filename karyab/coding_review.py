@@ -91,7 +91,8 @@ class CodingReview:
         self.taxonomy = taxonomy
 
     def key(self, title: str) -> str:
-        return occupation_key(title)
+        """What decisions are kept and records grouped by: :func:`decision_key`."""
+        return decision_key(occupation_key(title))
 
     def fill_keys(self) -> int:
         """Compute the title keys the store lacks for its uncoded records (each distinct
@@ -128,7 +129,7 @@ class CodingReview:
         for key, title, n in self.store.uncoded_key_titles(ranked, kind):
             titles[key][title] += n
         examples = [titles[key].most_common(1)[0][0] for key in ranked]
-        predictions = self.coder.predict_keys(ranked, top_k=5)
+        predictions = self.coder.predict(examples, top_k=5)
         return [
             QueueItem(
                 title_key=key,
@@ -193,8 +194,8 @@ class CodingReview:
     def code(self, texts: Sequence[str], top_k: int = 5) -> list[OccupationPrediction]:
         """:meth:`OccupationCoder.predict`, except that a text whose key a person decided
         gets that code first, with confidence 1 (the coder's other candidates follow)."""
-        keys = [self.key(text) for text in texts]
-        decided = self.store.decided_codes(k for k in keys if has_signal(k))
+        keys = [occupation_key(text) for text in texts]
+        decided = self.decided(keys)
         predictions = self.coder.predict_keys(keys, top_k)
         return [
             _with_decision(prediction, decided[key], self.taxonomy, top_k)
@@ -203,13 +204,25 @@ class CodingReview:
             for key, prediction in zip(keys, predictions, strict=True)
         ]
 
+    def decided(self, keys: Sequence[str]) -> dict[str, str]:
+        """Occupation key → the code a person decided for it, for the keys that have one."""
+        folded = {key: decision_key(key) for key in keys if has_signal(key)}
+        codes = self.store.decided_codes(folded.values())
+        return {key: codes[fold] for key, fold in folded.items() if fold in codes}
+
     def with_occupations(self, records: Sequence[R]) -> list[R]:
         """:func:`karyab.enrich.with_occupations`, with people's decisions first."""
-        return with_occupations(self.coder, records, self.store.decided_codes)
+        return with_occupations(self.coder, records, self.decided)
+
+
+def decision_key(key: str) -> str:
+    """An occupation key without its spaces (and so its ZWNJ, which keys write as spaces):
+    «سالن‌کار», «سالن کار» and «سالنکار» are one title to a person coding them."""
+    return key.replace(" ", "")
 
 
 def _key_version() -> str:
-    probe = "\n".join(occupation_key(title) for title in _KEY_PROBE)
+    probe = "\n".join(decision_key(occupation_key(title)) for title in _KEY_PROBE)
     return hashlib.sha256(probe.encode()).hexdigest()[:16]
 
 

@@ -84,7 +84,9 @@ def code_occupations(body: CodeRequest, request: Request) -> object:
 
 
 class QueueEntry(BaseModel):
-    title_key: str = Field(description="The title's occupational part, normalised")
+    title_key: str = Field(
+        description="The title's occupational part, normalised, without spaces or ZWNJ"
+    )
     title: str = Field(description="The title most of these records are written with")
     count: int
     counts: dict[str, int] = Field(description="Records by kind (vacancy, jobseeker)")

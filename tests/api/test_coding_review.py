@@ -163,3 +163,16 @@ def test_a_decision_reaches_every_spelling_of_its_title(
     assert engine.coding is not None
     (prediction,) = engine.coding.code([text])
     assert (prediction.code == "7531" and prediction.confidence == 1.0) is decided
+
+
+@pytest.mark.parametrize(
+    "text", ["سالن‌کار", "سالن کار", "سالنکار - آقا", "سالن‌ كار (تهران)", "سالن\u200c\u200cکار"]
+)
+def test_a_decision_holds_with_zwnj_present_missing_or_as_a_space(
+    client: TestClient, engine: Karyab, text: str
+) -> None:
+    body = {"title": "سالن کار", "code": "5131"}
+    assert client.post("/v1/occupations/decisions", json=body).json()["title_key"] == "سالنکار"
+    assert engine.coding is not None
+    (prediction,) = engine.coding.code([text])
+    assert (prediction.code, prediction.confidence) == ("5131", 1.0)
