@@ -89,6 +89,7 @@ class CodingReview:
         self.store = store
         self.coder = coder
         self.taxonomy = taxonomy
+        self._keys_checked = False
 
     def key(self, title: str) -> str:
         """What decisions are kept and records grouped by: :func:`decision_key`."""
@@ -98,11 +99,8 @@ class CodingReview:
         """Compute the title keys the store lacks for its uncoded records (each distinct
         title once, about 0.2 ms) and keep them there, so a queue or a decision groups
         records in SQL; returns how many records got one. Keys made another way (a new
-        normaliser) are forgotten first."""
-        version = _key_version()
-        if self.store.meta_value(_KEY_VERSION) != version:
-            self.store.clear_title_keys()
-            self.store.set_meta_value(_KEY_VERSION, version)
+        normaliser) are forgotten first, and decisions re-keyed from their titles."""
+        self._check_key_version()
         missing = self.store.titles_without_keys()
         keys: dict[str, str] = {}
         for _, _, title in missing:
@@ -113,6 +111,34 @@ class CodingReview:
         if missing:
             logger.info("title keys computed for %d records", len(missing))
         return len(missing)
+
+    def _check_key_version(self) -> None:
+        """Once per process: when the store's keys were made another way (a new normaliser
+        or title parser), forget the records' keys and re-key the decisions."""
+        if self._keys_checked:
+            return
+        version = _key_version()
+        if self.store.meta_value(_KEY_VERSION) != version:
+            self.store.clear_title_keys()
+            self._rekey_decisions()
+            self.store.set_meta_value(_KEY_VERSION, version)
+        self._keys_checked = True
+
+    def _rekey_decisions(self) -> None:
+        """Give every decision the key its title has now; where two titles now share a key,
+        the newer decision stands."""
+        decisions, offset = [], 0
+        while batch := self.store.occupation_decisions(limit=10_000, offset=offset):
+            decisions += batch
+            offset += len(batch)
+        rekeyed: dict[str, OccupationDecision] = {}
+        for decision in sorted(decisions, key=lambda d: d.decided_at):
+            key = self.key(decision.title)
+            if has_signal(key):
+                rekeyed[key] = replace(decision, title_key=key)
+        if rekeyed or decisions:
+            self.store.replace_occupation_decisions(list(rekeyed.values()))
+            logger.info("re-keyed %d occupation decisions", len(rekeyed))
 
     # -- the queue --------------------------------------------------------------------
 
@@ -206,6 +232,7 @@ class CodingReview:
 
     def decided(self, keys: Sequence[str]) -> dict[str, str]:
         """Occupation key → the code a person decided for it, for the keys that have one."""
+        self._check_key_version()
         folded = {key: decision_key(key) for key in keys if has_signal(key)}
         codes = self.store.decided_codes(folded.values())
         return {key: codes[fold] for key, fold in folded.items() if fold in codes}

@@ -173,6 +173,17 @@ class OccupationDecisionsMixin:
                 found.update((str(k), str(c)) for k, c in conn.execute(query))
         return found
 
+    def replace_occupation_decisions(self, decisions: Sequence[OccupationDecision]) -> None:
+        """Replace every decision with ``decisions`` in one transaction (re-keyed after the
+        way keys are made has changed)."""
+        keys = [d.title_key for d in decisions]
+        if len(set(keys)) != len(keys):
+            raise ValueError("decisions must be one per title key")
+        with self._write() as conn:
+            conn.execute(decisions_table.delete())
+            if decisions:
+                conn.execute(decisions_table.insert(), [asdict(d) for d in decisions])
+
     def occupation_decisions(self, limit: int = 100, offset: int = 0) -> list[OccupationDecision]:
         """Decisions, the newest first."""
         query = (

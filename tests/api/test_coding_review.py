@@ -176,3 +176,31 @@ def test_a_decision_holds_with_zwnj_present_missing_or_as_a_space(
     assert engine.coding is not None
     (prediction,) = engine.coding.code([text])
     assert (prediction.code, prediction.confidence) == ("5131", 1.0)
+
+
+def test_decisions_are_rekeyed_when_keys_are_made_another_way(
+    tmp_path: Path, small_coder: OccupationCoder
+) -> None:
+    """A decision kept under a key an older normaliser made still codes its title."""
+    from datetime import UTC, datetime
+
+    from karyab.coding_review import CodingReview
+    from storage.occupation_decisions import OccupationDecision
+    from storage.sql_store import SqlStore, WriteAudit, sqlite_url
+    from taxonomy.isco import load_isco
+
+    store = SqlStore(sqlite_url(tmp_path / "store.sqlite3"))
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    old = [
+        OccupationDecision("old-key-1", "7531", "خیاط - خانم", "office-3", at),
+        OccupationDecision("old-key-2", "7533", "خياط", "office-4", at.replace(month=2)),
+        OccupationDecision("old-key-3", "7531", "!!!", "office-3", at),
+    ]
+    store.decide_occupations(old, {}, WriteAudit("office-3", "decide_occupation"))
+    store.set_meta_value("title_key_version", "made-another-way")
+
+    review = CodingReview(store, small_coder, load_isco())
+    (prediction,) = review.code(["خیاط (تهران)"])
+    assert (prediction.code, prediction.confidence) == ("7533", 1.0)  # the newer decision
+    assert [(d.title_key, d.code) for d in store.occupation_decisions()] == [("خیاط", "7533")]
+    store.close()

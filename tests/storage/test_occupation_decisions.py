@@ -133,4 +133,9 @@ def test_decisions_are_one_per_title_key(store: SqlStore) -> None:
         store.decide_occupations([_decision("7531"), _decision("7533")], {}, audit)
     with pytest.raises(ValueError):
         store.decide_occupations([], {}, audit)
+    with pytest.raises(ValueError):
+        store.replace_occupation_decisions([_decision("7531"), _decision("7533")])
     assert store.occupation_decisions() == []
+    store.replace_occupation_decisions([_decision("7533")])
+    store.replace_occupation_decisions([_decision("7531")])
+    assert [d.code for d in store.occupation_decisions()] == ["7531"]
