@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import ForbiddenError, NotAuthenticatedError
-from karyab.service import InvalidRecordError, UnknownOrganisationError
+from karyab.service import CoderUnavailableError, InvalidRecordError, UnknownOrganisationError
 from matching.matcher import UnknownRecordError
 from storage.errors import StoreError
 
@@ -58,6 +58,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnknownOrganisationError)
     async def _unknown_organisation(_: Request, exc: UnknownOrganisationError) -> JSONResponse:
         return error_response(404, "not_found", str(exc))
+
+    @app.exception_handler(CoderUnavailableError)
+    async def _no_coder(_: Request, exc: CoderUnavailableError) -> JSONResponse:
+        return error_response(503, "unavailable", str(exc))
 
     @app.exception_handler(NotAuthenticatedError)
     async def _unauthenticated(_: Request, exc: NotAuthenticatedError) -> JSONResponse:

@@ -11,10 +11,19 @@ from api.deps import EngineDep
 from api.errors import error_response
 from api.routing import Utf8Route
 from api.schemas import MAX_TEXT_CHARS
-from karyab.coding_review import DecisionError
+from karyab.coding_review import CodingReview, DecisionError
+from karyab.service import CoderUnavailableError, Karyab
 from models.occupation_coder import OccupationCandidate
 from storage.occupation_decisions import OccupationDecision
 from taxonomy.isco import IscoTaxonomy
+
+
+def _coding(engine: Karyab) -> CodingReview:
+    """The engine's coding review; 503 (by the app's error handler) when no coder runs."""
+    if engine.coding is None:
+        raise CoderUnavailableError("the occupation coder is not loaded")
+    return engine.coding
+
 
 router = APIRouter(
     prefix="/v1/occupations",
@@ -67,10 +76,7 @@ def code_occupations(body: CodeRequest, request: Request) -> object:
     """ISCO-08 codes for each text, ranked, with a confidence and an abstain flag. A text
     whose title a person has coded (``POST /v1/occupations/decisions``) gets that code
     first, with confidence 1."""
-    engine = request.app.state.engine
-    if engine.coding is None:
-        return error_response(503, "unavailable", "the occupation coder is not loaded")
-    predictions = engine.coding.code(body.texts, top_k=body.top_k)
+    predictions = _coding(request.app.state.engine).code(body.texts, top_k=body.top_k)
     return CodeResponse(
         results=[
             CodedText(
@@ -110,8 +116,7 @@ def coding_queue(
 ) -> object:
     """Titles of stored records the coder abstained on, the most records first: what a
     person codes next. One decision codes every record with that title."""
-    if engine.coding is None:
-        return error_response(503, "unavailable", "the occupation coder is not loaded")
+    coding = _coding(engine)
     return QueueResponse(
         items=[
             QueueEntry(
@@ -122,7 +127,7 @@ def coding_queue(
                 occupations=[OccupationPublic.of(c) for c in item.candidates],
                 confidence=item.confidence,
             )
-            for item in engine.coding.queue(kind, limit)
+            for item in coding.queue(kind, limit)
         ]
     )
 
@@ -170,14 +175,13 @@ def decide_occupation(body: DecisionRequest, engine: EngineDep, caller: Caller) 
     """A person's code for a title: kept for its title key (replacing an earlier decision),
     given at once to the stored records with that key that have no code, and to every later
     record and text with it."""
-    if engine.coding is None:
-        return error_response(503, "unavailable", "the occupation coder is not loaded")
+    coding = _coding(engine)
     try:
         result = engine.decide_occupations([(body.title, body.code)], actor=caller.name)
     except DecisionError as error:
         return error_response(422, "invalid_decision", str(error))
     (decision,) = result.decisions
-    return DecisionResponse.of(decision, engine.coding.taxonomy, result.recoded)
+    return DecisionResponse.of(decision, coding.taxonomy, result.recoded)
 
 
 class DecisionList(BaseModel):
@@ -196,9 +200,7 @@ def list_decisions(
 ) -> object:
     """People's codes for titles, the newest first (``recoded`` is empty here: how many
     records a decision coded is in the audit log)."""
-    if engine.coding is None:
-        return error_response(503, "unavailable", "the occupation coder is not loaded")
-    taxonomy = engine.coding.taxonomy
+    taxonomy = _coding(engine).taxonomy
     return DecisionList(
         items=[
             DecisionResponse.of(decision, taxonomy, {})
