@@ -18,6 +18,7 @@ from typing import Protocol
 import numpy as np
 
 from models.occupation_coder import OccupationPrediction
+from models.selective_coding import cut_for_target
 
 LEVELS = (1, 2, 3, 4)
 
@@ -85,6 +86,28 @@ def coverage_at_error(confidence: np.ndarray, correct: np.ndarray, error: float)
     rates = errors / np.arange(1, len(order) + 1)
     ok = np.flatnonzero(rates <= error)
     return float((ok.max() + 1) / len(order)) if len(ok) else 0.0
+
+
+def checked_cut_holdout(
+    confidence: np.ndarray, correct: np.ndarray, target: float, splits: int = 50, seed: int = 0
+) -> tuple[float, float]:
+    """The cut set from people's checks (:func:`models.selective_coding.cut_for_target`),
+    measured honestly: set on a random half of the labelled titles, as if people had coded
+    them, and applied to the other half. Returns the share of the held-out halves
+    auto-coded and the error of those, pooled over ``splits`` random halvings."""
+    rng = np.random.default_rng(seed)
+    accepted = wrong = seen = 0
+    for _ in range(splits):
+        order = rng.permutation(len(confidence))
+        checked, held = order[: len(order) // 2], order[len(order) // 2 :]
+        seen += len(held)
+        cut = cut_for_target(confidence[checked], correct[checked], target)
+        if cut is None:
+            continue
+        taken = confidence[held] >= cut.threshold
+        accepted += int(taken.sum())
+        wrong += int((taken & ~correct[held]).sum())
+    return (accepted / seen if seen else 0.0), (wrong / accepted if accepted else 0.0)
 
 
 # How a labelled title is presented to the coder: as itself, or inside a vacancy text or a CV
@@ -163,5 +186,8 @@ class OccupationCodingEvaluator:
         )
         metrics["auto_coded_share"] = float(accepted.mean())
         metrics["auto_coded_error"] = float(1 - correct[accepted].mean()) if accepted.any() else 0.0
+        share, error = checked_cut_holdout(confidence, correct, self.target_error)
+        metrics["checked_cut_share"] = share
+        metrics["checked_cut_error"] = error
         metrics["n"] = float(len(self.items))
         return metrics

@@ -17,6 +17,8 @@ from pydantic import ValidationError
 from karyab.settings import Settings
 
 if TYPE_CHECKING:
+    from karyab.coding_review import CodingQuality
+    from models.selective_coding import CheckedCut
     from skills.inference import SkillInferencer
 
 logger = logging.getLogger("karyab")
@@ -294,7 +296,10 @@ def cmd_coding_queue(args: argparse.Namespace) -> int:
     engine = _open_engine(_review_settings(args), demo=False)
     assert isinstance(engine, Karyab) and engine.coding is not None
     try:
-        items = engine.coding.queue(args.kind, args.limit)
+        if args.check:
+            items = engine.coding.sample(args.kind, args.limit)
+        else:
+            items = engine.coding.queue(args.kind, args.limit)
     finally:
         engine.close()
     write_jsonl(
@@ -312,6 +317,51 @@ def cmd_coding_queue(args: argparse.Namespace) -> int:
         ),
     )
     return 0
+
+
+def cmd_coding_quality(args: argparse.Namespace) -> int:
+    from karyab.coding_review import ThresholdError
+    from karyab.service import Karyab
+
+    if args.target_error is not None and not 0 < args.target_error < 0.5:
+        raise UsageError("--target-error must lie between 0 and 0.5")
+    if args.apply and args.reset:
+        raise UsageError("--apply and --reset exclude each other")
+    if not args.actor.strip():
+        raise UsageError("--actor must not be empty")
+    engine = _open_engine(_review_settings(args), demo=False)
+    assert isinstance(engine, Karyab) and engine.coding is not None
+    try:
+        if args.apply:
+            quality = engine.coding.apply_threshold(args.actor, args.target_error)
+        else:
+            if args.reset:
+                engine.coding.reset_threshold()
+            quality = engine.coding.quality(args.target_error)
+    except ThresholdError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        engine.close()
+    print(json.dumps(_quality_json(quality), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _quality_json(quality: CodingQuality) -> dict[str, object]:
+    def cut(found: CheckedCut | None) -> dict[str, object] | None:
+        if found is None:
+            return None
+        extra = {"share": found.share, "error": found.error, "error_interval": found.interval}
+        return {**asdict(found), **extra}
+
+    return {
+        "target_error": quality.target_error,
+        "checks": quality.checks,
+        "source": quality.source,
+        "in_use": cut(quality.in_use),
+        "proposed": cut(quality.proposed),
+        "set_by": quality.set_by,
+        "set_at": quality.set_at,
+    }
 
 
 def cmd_decide_occupations(args: argparse.Namespace) -> int:
@@ -770,6 +820,12 @@ def build_parser() -> argparse.ArgumentParser:
     queue.add_argument("-o", "--output", default="-", help="output JSONL file (default stdout)")
     queue.add_argument("--kind", choices=["vacancy", "jobseeker"], help="one kind only")
     queue.add_argument("--limit", type=int, default=50, help="title keys (default 50)")
+    queue.add_argument(
+        "--check",
+        action="store_true",
+        help="instead, titles of records the coder coded, drawn at random, to check its "
+        "coding (count is then the records drawn with that key)",
+    )
     _add_common(queue)
     queue.set_defaults(func=cmd_coding_queue)
 
@@ -787,6 +843,24 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("--actor", default="cli", help="who decides, for the audit log")
     _add_common(decide)
     decide.set_defaults(func=cmd_decide_occupations)
+
+    quality = commands.add_parser(
+        "coding-quality",
+        help="the occupation coder measured on the titles people have coded",
+        description="Print, as JSON, what the auto-coding cut in use does to every title "
+        "people have coded (decide-occupations): how many it auto-codes and how often "
+        "wrongly, with a 95 %% interval, and the lowest cut meeting the target error on "
+        "them. --apply puts that cut in place of the coder's own for later records (exit "
+        "code 2 with too few checks); --reset goes back to the coder's own.",
+    )
+    quality.add_argument(
+        "--target-error", type=float, help="error to meet (default the coder's, 0.05)"
+    )
+    quality.add_argument("--apply", action="store_true", help="auto-code at the proposed cut")
+    quality.add_argument("--reset", action="store_true", help="use the coder's own cut again")
+    quality.add_argument("--actor", default="cli", help="who sets the cut, kept with it")
+    _add_common(quality)
+    quality.set_defaults(func=cmd_coding_quality)
 
     infer = commands.add_parser(
         "infer-skills",

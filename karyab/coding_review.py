@@ -11,18 +11,25 @@ the other half of selective coding, as statistical offices run it:
   records with that key at once, in one transaction with its audit entry;
 * :meth:`CodingReview.code` and :meth:`CodingReview.with_occupations` give later texts with a
   decided key the person's code before the coder is asked. Job-ad titles repeat: on the job
-  board's development list, 55 % of ads carry a title key an earlier ad had.
+  board's development list, 55 % of ads carry a title key an earlier ad had;
+* :meth:`CodingReview.sample` draws auto-coded records for a person to check, and
+  :meth:`CodingReview.quality` measures the coder on every title people have coded: the
+  error of the auto-coding cut on the office's own titles, and the cut that meets the target
+  there, which :meth:`CodingReview.apply_threshold` puts in place of the coder's own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
+
+import numpy as np
 
 from karyab.enrich import with_occupations
 from karyab.records import Jobseeker, Vacancy
@@ -32,6 +39,12 @@ from models.occupation_coder import (
     OccupationPrediction,
     has_signal,
     occupation_key,
+)
+from models.selective_coding import (
+    MIN_AUTO_CODED_CHECKS,
+    CheckedCut,
+    cut_at,
+    cut_for_target,
 )
 from storage.occupation_decisions import OccupationDecision
 from storage.sql_store import SqlStore, WriteAudit
@@ -55,6 +68,12 @@ _KEY_PROBE = (
 )
 
 
+# The store's meta entry holding an auto-coding cut set from people's checks (JSON).
+_THRESHOLD = "occupation_threshold"
+# Coded records drawn per title key asked for: keys repeat, and decided keys drop out.
+_SAMPLE_DRAW = 5
+
+
 class DecisionError(ValueError):
     """A decision that cannot be kept: an unknown code, or a title with nothing to code.
     ``index`` is the position of the pair at fault among those given."""
@@ -74,6 +93,23 @@ class QueueItem:
     counts: dict[str, int]  # by kind
     candidates: tuple[OccupationCandidate, ...]
     confidence: float
+
+
+class ThresholdError(ValueError):
+    """An auto-coding cut that people's checks cannot set (too few of them)."""
+
+
+@dataclass(frozen=True)
+class CodingQuality:
+    """The coder measured on the titles people have coded (their decisions)."""
+
+    target_error: float
+    checks: int
+    source: Literal["coder", "checks"]  # where the cut in use comes from
+    in_use: CheckedCut  # what the cut in use does to the checks
+    proposed: CheckedCut | None  # the lowest cut meeting the target on them, if enough
+    set_by: str | None = None  # who set the cut in use from checks, and when
+    set_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,10 +163,7 @@ class CodingReview:
     def _rekey_decisions(self) -> None:
         """Give every decision the key its title has now; where two titles now share a key,
         the newer decision stands."""
-        decisions, offset = [], 0
-        while batch := self.store.occupation_decisions(limit=10_000, offset=offset):
-            decisions += batch
-            offset += len(batch)
+        decisions = self._all_decisions()
         rekeyed: dict[str, OccupationDecision] = {}
         for decision in sorted(decisions, key=lambda d: d.decided_at):
             key = self.key(decision.title)
@@ -201,6 +234,8 @@ class CodingReview:
         ids: dict[Kind, dict[str, str]] = {kind: {} for kind in KINDS}
         for key, kind, record_id, _ in self.store.uncoded_with_keys(decisions):
             ids[kind][record_id] = decisions[key].code  # type: ignore[index]
+        for _, kind, record_id, code in self._auto_coded_otherwise(decisions):
+            ids[kind][record_id] = code  # type: ignore[index]
         recoded: dict[Kind, list[Vacancy | Jobseeker]] = {}
         for kind in KINDS:
             records = self.store.get_many(kind, ids[kind])
@@ -211,9 +246,146 @@ class CodingReview:
             ]
         kept = list(decisions.values())
         self.store.decide_occupations(kept, recoded, WriteAudit(actor, "decide_occupation"))
-        counts: dict[str, int] = {kind: len(records) for kind, records in recoded.items()}
+        counts: dict[str, int] = {k: len(rs) for k, rs in recoded.items() if rs}
         logger.info("%s coded %d title keys; records coded: %s", actor, len(kept), counts)
         return DecisionResult(tuple(kept), counts)
+
+    def _auto_coded_otherwise(
+        self, decisions: dict[str, OccupationDecision]
+    ) -> list[tuple[str, str, str, str]]:
+        """(key, kind, id, decided code) of the stored records the coder gave another code
+        than a person now gives their key: a correction reaches the records the coder
+        already coded. (A code that came with the record, not the coder's, is left.)"""
+        found = [
+            row for row in self.store.coded_with_keys(decisions) if row[3] != decisions[row[0]].code
+        ]
+        keys = list(dict.fromkeys(row[0] for row in found))
+        predictions = self.coder.predict([decisions[k].title for k in keys], top_k=1)
+        coder_code = {key: p.code for key, p in zip(keys, predictions, strict=True)}
+        return [
+            (key, kind, record_id, decisions[key].code)
+            for key, kind, record_id, code in found
+            if code == coder_code[key]
+        ]
+
+    # -- checking the auto-coding -------------------------------------------------------
+
+    def sample(self, kind: Kind | None = None, limit: int = 50) -> list[QueueItem]:
+        """Title keys of stored records the coder coded, drawn at random by record, for a
+        person to check: each with the coder's candidates and confidence. Decisions on them
+        (right or wrong) are checks of the auto-coding that :meth:`quality` counts; a
+        different code corrects the records too."""
+        self._check_key_version()
+        threshold, _ = self.threshold()
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        titles: dict[str, Counter[str]] = defaultdict(Counter)
+        codes: dict[str, set[str]] = defaultdict(set)
+        for each, _, title, code in self.store.coded_sample(limit * _SAMPLE_DRAW, kind):
+            key = self.key(title)
+            if has_signal(key):
+                counts[key][each] += 1
+                titles[key][title] += 1
+                codes[key].add(code)
+        decided = self.store.decided_codes(counts)
+        keys = sorted((k for k in counts if k not in decided), key=lambda k: -counts[k].total())
+        examples = [titles[key].most_common(1)[0][0] for key in keys]
+        predictions = self.coder.predict(examples, top_k=5)
+        items = [
+            QueueItem(
+                title_key=key,
+                title=example,
+                count=counts[key].total(),
+                counts=dict(counts[key]),
+                candidates=prediction.candidates,
+                confidence=prediction.confidence,
+            )
+            for key, example, prediction in zip(keys, examples, predictions, strict=True)
+            # Coded by the coder: its code, at or above the cut in use.
+            if prediction.code in codes[key] and prediction.confidence >= threshold
+        ]
+        return items[:limit]
+
+    def quality(self, target_error: float | None = None) -> CodingQuality:
+        """The coder on every title people have coded: what the cut in use auto-codes of
+        them and how often wrongly, and the lowest cut at which they err at most
+        ``target_error`` (the coder's own target by default)."""
+        target = self.coder.target_error if target_error is None else target_error
+        if not 0 < target < 1:
+            raise ThresholdError("the target error must lie between 0 and 1")
+        decisions = self._all_decisions()
+        predictions = self.coder.predict([d.title for d in decisions], top_k=1)
+        confidence = np.array([p.confidence for p in predictions], dtype=float)
+        correct = np.array(
+            [p.code == d.code for p, d in zip(predictions, decisions, strict=True)], dtype=bool
+        )
+        threshold, source = self.threshold()
+        kept = self._kept_threshold() if source == "checks" else {}
+        return CodingQuality(
+            target_error=target,
+            checks=len(decisions),
+            source=source,
+            in_use=cut_at(confidence, correct, threshold),
+            proposed=cut_for_target(confidence, correct, target),
+            set_by=kept.get("actor"),
+            set_at=kept.get("set_at"),
+        )
+
+    def apply_threshold(self, actor: str, target_error: float | None = None) -> CodingQuality:
+        """Put the cut people's checks propose (:meth:`quality`) in place of the coder's own,
+        for this trained coder; later records and texts are auto-coded by it."""
+        quality = self.quality(target_error)
+        if quality.proposed is None:
+            raise ThresholdError(
+                f"the {quality.checks} titles people have coded cannot set a cut at "
+                f"{quality.target_error:g} error: it needs at least {MIN_AUTO_CODED_CHECKS} of "
+                "them auto-coded at it (check more of the coding: sample)"
+            )
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        cut = quality.proposed
+        kept = {
+            "coder": self.coder.fingerprint,
+            "threshold": cut.threshold,
+            "target_error": quality.target_error,
+            "checks": cut.checked,
+            "auto_coded": cut.auto_coded,
+            "errors": cut.errors,
+            "actor": actor,
+            "set_at": now,
+        }
+        self.store.set_meta_value(_THRESHOLD, json.dumps(kept))
+        logger.info(
+            "%s set the auto-coding cut to %.3f from %d checks", actor, cut.threshold, cut.checked
+        )
+        return replace(quality, source="checks", in_use=cut, set_by=actor, set_at=now)
+
+    def reset_threshold(self) -> None:
+        """Go back to the coder's own cut."""
+        self.store.set_meta_value(_THRESHOLD, None)
+
+    def threshold(self) -> tuple[float, Literal["coder", "checks"]]:
+        """The auto-coding cut in use: one set from people's checks for this coder, else the
+        coder's own (set out of fold on the title index when it was trained)."""
+        kept = self._kept_threshold()
+        if kept:
+            return float(kept["threshold"]), "checks"
+        return float(self.coder.threshold_), "coder"
+
+    def _kept_threshold(self) -> dict[str, Any]:
+        raw = self.store.meta_value(_THRESHOLD)
+        try:
+            kept = json.loads(raw) if raw else {}
+        except ValueError:
+            logger.warning("the stored auto-coding cut is unreadable; the coder's own is used")
+            return {}
+        if not isinstance(kept, dict) or kept.get("coder") != self.coder.fingerprint:
+            return {}  # set for another trained coder: its confidences meant something else
+        return kept
+
+    def _all_decisions(self) -> list[OccupationDecision]:
+        decisions: list[OccupationDecision] = []
+        while batch := self.store.occupation_decisions(limit=10_000, offset=len(decisions)):
+            decisions += batch
+        return decisions
 
     # -- coding with decisions ----------------------------------------------------------
 
@@ -222,10 +394,13 @@ class CodingReview:
         gets that code first, with confidence 1 (the coder's other candidates follow)."""
         keys = [occupation_key(text) for text in texts]
         decided = self.decided(keys)
+        threshold, _ = self.threshold()
         predictions = self.coder.predict_keys(keys, top_k)
         return [
             _with_decision(prediction, decided[key], self.taxonomy, top_k)
             if key in decided
+            else replace(prediction, abstain=prediction.confidence < threshold)
+            if prediction.candidates
             else prediction
             for key, prediction in zip(keys, predictions, strict=True)
         ]
@@ -239,7 +414,8 @@ class CodingReview:
 
     def with_occupations(self, records: Sequence[R]) -> list[R]:
         """:func:`karyab.enrich.with_occupations`, with people's decisions first."""
-        return with_occupations(self.coder, records, self.decided)
+        threshold, _ = self.threshold()
+        return with_occupations(self.coder, records, self.decided, threshold)
 
 
 def decision_key(key: str) -> str:

@@ -22,11 +22,13 @@ def with_occupations(
     coder: OccupationCoder | None,
     records: Sequence[R],
     decided: Callable[[list[str]], Mapping[str, str]] | None = None,
+    threshold: float | None = None,
 ) -> list[R]:
     """Code the records that arrive without an ISCO code. ``decided`` gives the codes people
-    chose for some title keys (:mod:`karyab.coding_review`); they come before the coder. An
-    abstention leaves the code empty and keeps the coder's best guess in ``isco_guess`` for
-    the first stage of matching."""
+    chose for some title keys (:mod:`karyab.coding_review`); they come before the coder.
+    ``threshold`` replaces the coder's own auto-coding cut (one set from people's checks).
+    An abstention leaves the code empty and keeps the coder's best guess in ``isco_guess``
+    for the first stage of matching."""
     uncoded = [i for i, r in enumerate(records) if not r.isco_code]
     if coder is None or not uncoded:
         return list(records)
@@ -41,7 +43,8 @@ def with_occupations(
             rest.append(i)
     predictions = coder.predict_keys([keys[i] for i in rest], top_k=1) if rest else []
     for i, prediction in zip(rest, predictions, strict=True):
-        if prediction.code and not prediction.abstain:
+        sure = not prediction.abstain if threshold is None else prediction.confidence >= threshold
+        if prediction.code and sure:
             coded[i] = replace(records[i], isco_code=prediction.code, isco_guess=None)
         elif prediction.code and prediction.confidence > 0:  # not for text with no signal
             coded[i] = replace(records[i], isco_guess=prediction.code)

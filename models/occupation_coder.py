@@ -18,6 +18,7 @@ statistical offices do it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -36,6 +37,7 @@ from sklearn.svm import LinearSVC
 from tqdm.auto import tqdm
 
 from models.encoder import Encoder
+from models.selective_coding import threshold_for_error
 from nlp.normalize import normalize
 from nlp.occupation_line import occupation_line
 from nlp.titles import parse_job_title
@@ -202,7 +204,7 @@ class OccupationCoder:
         self.calibrator_ = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
         self.calibrator_.fit(np.asarray(top_scores), np.asarray(correct, dtype=float))
         confidences = self.calibrator_.predict(np.asarray(top_scores))
-        self.threshold_ = _threshold_for_error(confidences, np.asarray(correct), self.target_error)
+        self.threshold_ = threshold_for_error(confidences, np.asarray(correct), self.target_error)
         self.oof_accuracy_ = float(np.mean(correct))
         logger.info(
             "out-of-fold accuracy@1 %.3f; abstain below confidence %.3f",
@@ -288,6 +290,18 @@ class OccupationCoder:
         self._lexical_by_title = self.lexical_matrix_.T.tocsr()
         self._label_index = np.array([self.code_index_[str(c)] for c in self.labels_])
         self._prior = np.array([self.log_prior_.get(c, 0.0) for c in self.codes_], np.float32)
+        self._fingerprint: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Names this trained coder (its titles, codes and own cut): a cut set for it from
+        people's checks is not carried over to another."""
+        if self._fingerprint is None:
+            digest = hashlib.sha256(f"{self.threshold_!r}|{self.oof_accuracy_!r}".encode())
+            for key, label in zip(self.keys_, self.labels_, strict=True):
+                digest.update(f"{label}\t{key}\n".encode())
+            self._fingerprint = digest.hexdigest()[:16]
+        return self._fingerprint
 
     # -- scoring ----------------------------------------------------------------------
 
@@ -464,15 +478,3 @@ def _top_present(row: np.ndarray, n: int) -> list[int]:
     present = np.flatnonzero(~np.isnan(row))
     order = np.argsort(-row[present], kind="stable")[:n]
     return present[order].tolist()
-
-
-def _threshold_for_error(confidence: np.ndarray, correct: np.ndarray, target: float) -> float:
-    """Lowest confidence cut whose accepted predictions err at most ``target`` of the time."""
-    order = np.argsort(-confidence)
-    errors = np.cumsum(~correct[order])
-    accepted = np.arange(1, len(order) + 1)
-    ok = errors / accepted <= target
-    if not ok.any():
-        return 1.01
-    last = int(np.flatnonzero(ok).max())
-    return float(confidence[order][last])

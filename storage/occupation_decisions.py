@@ -80,10 +80,10 @@ class OccupationDecisionsMixin:
         raise NotImplementedError
 
     def titles_without_keys(self) -> list[tuple[str, str, str]]:
-        """(kind, id, title) of the live records without an ISCO code whose title key is not
-        computed yet (new or rewritten since)."""
+        """(kind, id, title) of the live records whose title key is not computed yet (new or
+        rewritten since): uncoded ones for the queue, coded ones for corrections."""
         query = select(postings_table.c.kind, postings_table.c.id, postings_table.c.title).where(
-            postings_table.c.title_key.is_(None), *_uncoded_live()
+            postings_table.c.title_key.is_(None), postings_table.c.archived.is_(False)
         )
         with self._read() as conn:
             return [(str(k), str(i), str(t)) for k, i, t in conn.execute(query)]
@@ -142,6 +142,39 @@ class OccupationDecisionsMixin:
                 )
                 found += [(str(a), str(b), str(c), str(d)) for a, b, c, d in conn.execute(query)]
         return found
+
+    def coded_with_keys(self, keys: Iterable[str]) -> list[tuple[str, str, str, str]]:
+        """(title key, kind, id, ISCO code) of the live coded records that have one of
+        ``keys``."""
+        wanted = sorted(set(keys))
+        found: list[tuple[str, str, str, str]] = []
+        columns = (postings_table.c.title_key, postings_table.c.kind, postings_table.c.id)
+        with self._read() as conn:
+            for start in range(0, len(wanted), _IN_CHUNK):
+                query = select(*columns, postings_table.c.isco_code).where(
+                    postings_table.c.title_key.in_(wanted[start : start + _IN_CHUNK]),
+                    postings_table.c.isco_code.is_not(None),
+                    postings_table.c.archived.is_(False),
+                )
+                found += [(str(a), str(b), str(c), str(d)) for a, b, c, d in conn.execute(query)]
+        return found
+
+    def coded_sample(self, n: int, kind: Kind | None = None) -> list[tuple[str, str, str, str]]:
+        """(kind, id, title, ISCO code) of up to ``n`` live coded records with a title,
+        drawn at random: a sample of the coding to check."""
+        where: list[ColumnElement[bool]] = [
+            postings_table.c.isco_code.is_not(None),
+            postings_table.c.archived.is_(False),
+            postings_table.c.title.is_not(None),
+            postings_table.c.title != "",
+        ]
+        if kind is not None:
+            where.append(postings_table.c.kind == kind)
+        columns = (postings_table.c.kind, postings_table.c.id, postings_table.c.title)
+        query = select(*columns, postings_table.c.isco_code).where(*where)
+        query = query.order_by(func.random()).limit(n)
+        with self._read() as conn:
+            return [(str(a), str(b), str(c), str(d)) for a, b, c, d in conn.execute(query)]
 
     def uncoded_key_titles(
         self, keys: Iterable[str], kind: Kind | None = None

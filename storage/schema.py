@@ -137,7 +137,7 @@ postings = Table(
     Column("title", Text, nullable=False),
     Column("title_folded", Text),  # storage.folding.fold_title(title), what a search reads
     # The title's occupational key (models.occupation_coder.occupation_key), filled in by
-    # the coding review for records without a code, "" for a title with nothing to code;
+    # the coding review for live records, "" for a title with nothing to code;
     # NULL when not yet computed (every rewrite of the record clears it).
     Column("title_key", Text),
     Column("month", Integer),

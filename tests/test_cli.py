@@ -21,6 +21,7 @@ COMMANDS = [
     "batch-match",
     "coding-queue",
     "decide-occupations",
+    "coding-quality",
 ]
 
 
@@ -379,3 +380,54 @@ def test_decide_occupations_refuses_a_bad_decision_whole(
     store = SqlStore(sqlite_url(data / "karyab.sqlite3"))
     assert store.occupation_decisions() == []
     store.close()
+
+
+def test_coding_quality_and_the_check_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from karyab.records import Vacancy
+    from karyab.service import Karyab
+    from karyab.settings import Settings
+    from models.encoder import HashingEncoder
+
+    monkeypatch.setattr("models.occupation_training.training_examples", _training_slice)
+    common = ["--data-dir", str(tmp_path / "data"), "--encoder", "hashing"]
+    settings = Settings(
+        data_dir=tmp_path / "data", encoder="hashing", load_demo=False, skills=False, ranker=False
+    )
+    engine = Karyab.open(settings, HashingEncoder())
+    engine.add_vacancies([Vacancy(id="v1", title="حسابدار - خانم", text="اسناد حسابداری")])
+    assert engine.get("vacancy", "v1").isco_code == "2411"  # type: ignore[union-attr]
+    engine.close()
+
+    sample = tmp_path / "sample.jsonl"
+    assert main(["coding-queue", "--check", "-o", str(sample), *common]) == 0
+    lines = [json.loads(x) for x in sample.read_text("utf-8").splitlines()]
+    assert [(line["title_key"], line["count"]) for line in lines] == [("حسابدار", 1)]
+    assert lines[0]["occupations"][0]["code"] == "2411"
+
+    assert main(["coding-quality", *common]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["checks"], report["source"], report["proposed"]) == (0, "coder", None)
+    assert report["in_use"]["auto_coded"] == 0 and report["target_error"] == 0.05
+
+    assert main(["coding-quality", "--apply", *common]) == 2
+    assert "at least 50" in capsys.readouterr().err
+    assert main(["coding-quality", "--reset", *common]) == 0
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--target-error", "0.9"], "--target-error"),
+        (["--target-error", "0"], "--target-error"),
+        (["--apply", "--reset"], "exclude each other"),
+        (["--actor", " "], "--actor"),
+    ],
+)
+def test_coding_quality_refuses_bad_options(
+    extra: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["coding-quality", *extra, "--data-dir", str(tmp_path), "--encoder", "hashing"]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err

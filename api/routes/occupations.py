@@ -11,9 +11,16 @@ from api.deps import EngineDep
 from api.errors import error_response
 from api.routing import Utf8Route
 from api.schemas import MAX_TEXT_CHARS
-from karyab.coding_review import CodingReview, DecisionError
+from karyab.coding_review import (
+    CodingQuality,
+    CodingReview,
+    DecisionError,
+    QueueItem,
+    ThresholdError,
+)
 from karyab.service import CoderUnavailableError, Karyab
 from models.occupation_coder import OccupationCandidate
+from models.selective_coding import CheckedCut
 from storage.occupation_decisions import OccupationDecision
 from taxonomy.isco import IscoTaxonomy
 
@@ -104,6 +111,22 @@ class QueueResponse(BaseModel):
     items: list[QueueEntry]
 
 
+def _queue_response(items: list[QueueItem]) -> QueueResponse:
+    return QueueResponse(
+        items=[
+            QueueEntry(
+                title_key=item.title_key,
+                title=item.title,
+                count=item.count,
+                counts=item.counts,
+                occupations=[OccupationPublic.of(c) for c in item.candidates],
+                confidence=item.confidence,
+            )
+            for item in items
+        ]
+    )
+
+
 @router.get(
     "/queue",
     response_model=QueueResponse,
@@ -116,20 +139,24 @@ def coding_queue(
 ) -> object:
     """Titles of stored records the coder abstained on, the most records first: what a
     person codes next. One decision codes every record with that title."""
-    coding = _coding(engine)
-    return QueueResponse(
-        items=[
-            QueueEntry(
-                title_key=item.title_key,
-                title=item.title,
-                count=item.count,
-                counts=item.counts,
-                occupations=[OccupationPublic.of(c) for c in item.candidates],
-                confidence=item.confidence,
-            )
-            for item in coding.queue(kind, limit)
-        ]
-    )
+    return _queue_response(_coding(engine).queue(kind, limit))
+
+
+@router.get(
+    "/checks",
+    response_model=QueueResponse,
+    dependencies=[Depends(allow("office", "analyst", "admin"))],
+)
+def coding_checks(
+    engine: EngineDep,
+    kind: Literal["vacancy", "jobseeker"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> object:
+    """Titles of stored records the coder coded, drawn at random by record (``count`` is the
+    records drawn with that key), for a person to check. A decision on one
+    (``POST /v1/occupations/decisions``) is a check of the auto-coding; a different code
+    corrects the records the coder coded."""
+    return _queue_response(_coding(engine).sample(kind, limit))
 
 
 class DecisionRequest(BaseModel):
@@ -207,3 +234,98 @@ def list_decisions(
             for decision in engine.store.occupation_decisions(limit, offset)
         ]
     )
+
+
+class CutPublic(BaseModel):
+    threshold: float = Field(description="Auto-code at or above this confidence")
+    checked: int = Field(description="Titles people have coded")
+    auto_coded: int = Field(description="Of them, at or above the cut")
+    errors: int = Field(description="Of those, coded otherwise by the coder")
+    share: float
+    error: float | None
+    error_interval: tuple[float, float] | None = Field(description="95 % Wilson interval")
+
+    @classmethod
+    def of(cls, cut: CheckedCut) -> CutPublic:
+        return cls(
+            threshold=cut.threshold,
+            checked=cut.checked,
+            auto_coded=cut.auto_coded,
+            errors=cut.errors,
+            share=cut.share,
+            error=cut.error,
+            error_interval=cut.interval,
+        )
+
+
+class QualityResponse(BaseModel):
+    target_error: float
+    checks: int = Field(description="Titles people have coded (their decisions)")
+    source: Literal["coder", "checks"] = Field(
+        description="Where the cut in use comes from: the coder's training, or people's checks"
+    )
+    in_use: CutPublic
+    proposed: CutPublic | None = Field(
+        description="The lowest cut meeting the target on the checks; null with too few"
+    )
+    set_by: str | None
+    set_at: str | None
+
+    @classmethod
+    def of(cls, quality: CodingQuality) -> QualityResponse:
+        return cls(
+            target_error=quality.target_error,
+            checks=quality.checks,
+            source=quality.source,
+            in_use=CutPublic.of(quality.in_use),
+            proposed=CutPublic.of(quality.proposed) if quality.proposed else None,
+            set_by=quality.set_by,
+            set_at=quality.set_at,
+        )
+
+
+TargetError = Annotated[float, Query(gt=0, lt=0.5)]
+
+
+@router.get(
+    "/quality",
+    response_model=QualityResponse,
+    dependencies=[Depends(allow("office", "analyst", "admin"))],
+)
+def coding_quality(engine: EngineDep, target_error: TargetError | None = None) -> object:
+    """The coder measured on every title people have coded: what the auto-coding cut in use
+    auto-codes of them and how often wrongly, and the cut that would meet the target error
+    (the coder's own target by default)."""
+    return QualityResponse.of(_coding(engine).quality(target_error))
+
+
+class ThresholdRequest(BaseModel):
+    target_error: float | None = Field(default=None, gt=0, lt=0.5)
+
+
+@router.put(
+    "/threshold",
+    response_model=QualityResponse,
+    dependencies=[Depends(allow("admin"))],
+)
+def set_threshold(body: ThresholdRequest, engine: EngineDep, caller: Caller) -> object:
+    """Auto-code from now on at the cut people's checks propose for the target error, in
+    place of the coder's own (422 with too few checks). Records stored before keep their
+    codes."""
+    try:
+        quality = _coding(engine).apply_threshold(caller.name, body.target_error)
+    except ThresholdError as error:
+        return error_response(422, "too_few_checks", str(error))
+    return QualityResponse.of(quality)
+
+
+@router.delete(
+    "/threshold",
+    response_model=QualityResponse,
+    dependencies=[Depends(allow("admin"))],
+)
+def reset_threshold(engine: EngineDep) -> object:
+    """Go back to the coder's own auto-coding cut."""
+    coding = _coding(engine)
+    coding.reset_threshold()
+    return QualityResponse.of(coding.quality())

@@ -110,6 +110,9 @@ CASES: list[tuple[str | None, str, str, Any, int]] = [
     ("jobseeker", "GET", "/v1/occupations/queue", None, 403),
     ("jobseeker", "GET", "/v1/occupations/decisions", None, 403),
     ("jobseeker", "POST", "/v1/occupations/decisions", DECISION, 403),
+    ("jobseeker", "GET", "/v1/occupations/checks", None, 403),
+    ("jobseeker", "GET", "/v1/occupations/quality", None, 403),
+    ("jobseeker", "PUT", "/v1/occupations/threshold", {}, 403),
     ("jobseeker", "POST", "/v1/applications", OUTCOME_TEH, 403),
     ("jobseeker", "GET", "/v1/applications", None, 200),
     ("jobseeker", "GET", "/v1/applications?jobseeker_id=js-far", None, 403),
@@ -140,6 +143,10 @@ CASES: list[tuple[str | None, str, str, Any, int]] = [
     ("office", "GET", "/v1/audit", None, 403),
     ("office", "GET", "/v1/occupations/queue", None, ALLOWED),
     ("office", "POST", "/v1/occupations/decisions", DECISION, ALLOWED),
+    ("office", "GET", "/v1/occupations/checks", None, ALLOWED),
+    ("office", "GET", "/v1/occupations/quality", None, ALLOWED),
+    ("office", "PUT", "/v1/occupations/threshold", {}, 403),
+    ("office", "DELETE", "/v1/occupations/threshold", None, 403),
     ("office", "POST", "/v1/keys", {"name": "x", "role": "analyst"}, 403),
     # an analyst: aggregates only, never a person's record
     ("analyst", "GET", "/v1/jobseekers/js-teh", None, 403),
@@ -157,6 +164,9 @@ CASES: list[tuple[str | None, str, str, Any, int]] = [
     ("analyst", "GET", "/v1/occupations/queue", None, ALLOWED),
     ("analyst", "GET", "/v1/occupations/decisions", None, ALLOWED),
     ("analyst", "POST", "/v1/occupations/decisions", DECISION, 403),
+    ("analyst", "GET", "/v1/occupations/checks", None, ALLOWED),
+    ("analyst", "GET", "/v1/occupations/quality", None, ALLOWED),
+    ("analyst", "PUT", "/v1/occupations/threshold", {}, 403),
     # an admin: everything
     ("admin", "GET", "/v1/jobseekers/js-far", None, 200),
     ("admin", "GET", "/v1/vacancies/v-far/shortlist", None, 200),
@@ -164,6 +174,8 @@ CASES: list[tuple[str | None, str, str, Any, int]] = [
     ("admin", "GET", "/v1/applications", None, 200),
     ("admin", "POST", "/v1/match", AD, 200),
     ("admin", "GET", "/v1/audit", None, 200),
+    ("admin", "PUT", "/v1/occupations/threshold", {}, ALLOWED),
+    ("admin", "DELETE", "/v1/occupations/threshold", None, ALLOWED),
 ]
 
 

@@ -6,6 +6,7 @@ import pytest
 from evaluation.occupation import (
     LabelledTitle,
     OccupationCodingEvaluator,
+    checked_cut_holdout,
     coverage_at_error,
     reliability_curve,
 )
@@ -14,7 +15,6 @@ from models.occupation_coder import (
     OccupationCoder,
     _per_code,
     _ranks,
-    _threshold_for_error,
     core_key,
     title_key,
 )
@@ -130,12 +130,27 @@ def test_state_round_trip(small_coder: OccupationCoder) -> None:
     assert copy.predict(titles) == small_coder.predict(titles)
 
 
-def test_threshold_for_error() -> None:
+def test_coverage_at_error() -> None:
     confidence = np.array([0.9, 0.8, 0.7, 0.6, 0.5])
     correct = np.array([True, True, True, False, False])
-    assert _threshold_for_error(confidence, correct, 0.0) == pytest.approx(0.7)
-    assert _threshold_for_error(confidence, correct, 0.25) == pytest.approx(0.6)
     assert coverage_at_error(confidence, correct, 0.0) == pytest.approx(0.6)
+    assert coverage_at_error(confidence, correct, 0.25) == pytest.approx(0.8)
+
+
+def test_a_cut_set_from_checks_is_measured_on_held_out_titles() -> None:
+    # Right above 0.5 and wrong below, with noise: a cut set on one half holds on the other.
+    rng = np.random.default_rng(3)
+    confidence = rng.uniform(0, 1, 400)
+    correct = (confidence > 0.5) & (rng.uniform(0, 1, 400) > 0.02)
+    share, error = checked_cut_holdout(confidence, correct, 0.05, splits=20)
+    assert 0.35 < share < 0.55 and error < 0.06
+    # Nothing meets the target: nothing is auto-coded.
+    assert checked_cut_holdout(confidence, np.zeros(400, bool), 0.05, splits=5) == (0.0, 0.0)
+
+
+def test_fingerprint_names_the_trained_coder(small_coder: OccupationCoder) -> None:
+    copy = OccupationCoder.from_state(small_coder.state(), load_isco(), HashingEncoder())
+    assert copy.fingerprint == small_coder.fingerprint and len(copy.fingerprint) == 16
 
 
 def test_evaluator_counts_levels_and_alternatives(small_coder: OccupationCoder) -> None:

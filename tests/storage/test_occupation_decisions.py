@@ -40,11 +40,12 @@ def _decision(code: str = "7531", at: datetime = NOW) -> OccupationDecision:
     return OccupationDecision("خیاط", code, "خیاط - خانم", "office-3", at)
 
 
-def test_title_keys_are_kept_for_live_records_without_a_code(store: SqlStore) -> None:
+def test_title_keys_are_kept_for_live_records(store: SqlStore) -> None:
     assert sorted(store.titles_without_keys()) == [
         ("jobseeker", "j1", "خیاط"),
         ("vacancy", "v1", "خیاط - خانم"),
         ("vacancy", "v2", "خیاط (تهران)"),
+        ("vacancy", "v3", "حسابدار"),  # coded: its key finds it for a correction
         ("vacancy", "v4", "نانوا"),  # a guess is not a code
     ]
     store.set_title_keys(
@@ -52,10 +53,12 @@ def test_title_keys_are_kept_for_live_records_without_a_code(store: SqlStore) ->
             ("jobseeker", "j1", "خیاط", "خیاط"),
             ("vacancy", "v1", "خیاط - خانم", "خیاط"),
             ("vacancy", "v2", "another title meanwhile", "خیاط"),  # not kept
+            ("vacancy", "v3", "حسابدار", "حسابدار"),
             ("vacancy", "v4", "نانوا", "نانوا"),
         ]
     )
     assert store.titles_without_keys() == [("vacancy", "v2", "خیاط (تهران)")]
+    assert store.coded_with_keys(["حسابدار", "خیاط"]) == [("حسابدار", "vacancy", "v3", "2411")]
     assert sorted(store.uncoded_key_counts()) == [
         ("خیاط", "jobseeker", 1),
         ("خیاط", "vacancy", 1),
@@ -79,7 +82,22 @@ def test_title_keys_are_kept_for_live_records_without_a_code(store: SqlStore) ->
     store.upsert("vacancy", [store.get("vacancy", "v1")], vector, vector, "e5")  # type: ignore[list-item]
     assert ("vacancy", "v1", "خیاط - خانم") in store.titles_without_keys()
     store.clear_title_keys()
-    assert len(store.titles_without_keys()) == 4
+    assert len(store.titles_without_keys()) == 5
+
+
+def test_a_sample_of_the_coding_draws_live_coded_records(store: SqlStore) -> None:
+    assert store.coded_sample(10) == [("vacancy", "v3", "حسابدار", "2411")]
+    assert store.coded_sample(10, "jobseeker") == []
+    coded = [
+        Vacancy(id=f"c{i}", title=f"راننده {i}", text="-", isco_code="8322") for i in range(30)
+    ]
+    vectors = np.ones((30, 8), dtype=np.float32)
+    store.upsert("vacancy", coded, vectors, vectors, "e5")
+    drawn = store.coded_sample(5, "vacancy")
+    assert len(drawn) == 5 and len({row[1] for row in drawn}) == 5
+    assert all(row[0] == "vacancy" and row[3] in {"2411", "8322"} for row in drawn)
+    # Random: twenty draws of five from 31 do not all come out alike.
+    assert len({tuple(sorted(r[1] for r in store.coded_sample(5))) for _ in range(20)}) > 1
 
 
 def test_a_decision_codes_its_records_in_one_write(store: SqlStore) -> None:
@@ -93,7 +111,8 @@ def test_a_decision_codes_its_records_in_one_write(store: SqlStore) -> None:
 
     assert store.generation() == before + 1
     assert store.decided_codes(["خیاط", "نانوا"]) == {"خیاط": "7531"}
-    assert sorted(i for _, i, _ in store.titles_without_keys()) == ["v4"]
+    coded = sorted((k, i) for k, i, _, code in store.coded_sample(10) if code == "7531")
+    assert coded == [("jobseeker", "j1"), ("vacancy", "v1"), ("vacancy", "v2")]
     assert store.get("vacancy", "v1").isco_code == "7531"  # type: ignore[union-attr]
     # The vectors stay; the write sequence moves, so indexes and snapshots follow.
     assert store.changed_since("vacancy", before, 10) == ["v1", "v2"]
