@@ -187,7 +187,14 @@ class CodingReview:
         titles: dict[str, Counter[str]] = defaultdict(Counter)
         for key, title, n in self.store.uncoded_key_titles(ranked, kind):
             titles[key][title] += n
-        examples = [titles[key].most_common(1)[0][0] for key in ranked]
+        return self._items(ranked, counts, titles)
+
+    def _items(
+        self, keys: list[str], counts: dict[str, Counter[str]], titles: dict[str, Counter[str]]
+    ) -> list[QueueItem]:
+        """Queue items of ``keys``, each with the coder's candidates for its most common
+        title."""
+        examples = [titles[key].most_common(1)[0][0] for key in keys]
         predictions = self.coder.predict(examples, top_k=5)
         return [
             QueueItem(
@@ -198,7 +205,7 @@ class CodingReview:
                 candidates=prediction.candidates,
                 confidence=prediction.confidence,
             )
-            for key, example, prediction in zip(ranked, examples, predictions, strict=True)
+            for key, example, prediction in zip(keys, examples, predictions, strict=True)
         ]
 
     # -- decisions --------------------------------------------------------------------
@@ -288,20 +295,13 @@ class CodingReview:
                 codes[key].add(code)
         decided = self.store.decided_codes(counts)
         keys = sorted((k for k in counts if k not in decided), key=lambda k: -counts[k].total())
-        examples = [titles[key].most_common(1)[0][0] for key in keys]
-        predictions = self.coder.predict(examples, top_k=5)
         items = [
-            QueueItem(
-                title_key=key,
-                title=example,
-                count=counts[key].total(),
-                counts=dict(counts[key]),
-                candidates=prediction.candidates,
-                confidence=prediction.confidence,
-            )
-            for key, example, prediction in zip(keys, examples, predictions, strict=True)
+            item
+            for item in self._items(keys, counts, titles)
             # Coded by the coder: its code, at or above the cut in use.
-            if prediction.code in codes[key] and prediction.confidence >= threshold
+            if item.candidates
+            and item.candidates[0].code in codes[item.title_key]
+            and item.confidence >= threshold
         ]
         return items[:limit]
 

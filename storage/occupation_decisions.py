@@ -131,29 +131,29 @@ class OccupationDecisionsMixin:
     def uncoded_with_keys(self, keys: Iterable[str]) -> list[tuple[str, str, str, str]]:
         """(title key, kind, id, title) of the live records without a code that have one of
         ``keys``."""
-        wanted = sorted(set(keys))
-        found: list[tuple[str, str, str, str]] = []
-        columns = (postings_table.c.title_key, postings_table.c.kind, postings_table.c.id)
-        with self._read() as conn:
-            for start in range(0, len(wanted), _IN_CHUNK):
-                chunk = wanted[start : start + _IN_CHUNK]
-                query = select(*columns, postings_table.c.title).where(
-                    postings_table.c.title_key.in_(chunk), *_uncoded_live()
-                )
-                found += [(str(a), str(b), str(c), str(d)) for a, b, c, d in conn.execute(query)]
-        return found
+        return self._live_with_keys(
+            keys, postings_table.c.title, postings_table.c.isco_code.is_(None)
+        )
 
     def coded_with_keys(self, keys: Iterable[str]) -> list[tuple[str, str, str, str]]:
         """(title key, kind, id, ISCO code) of the live coded records that have one of
         ``keys``."""
+        code = postings_table.c.isco_code
+        return self._live_with_keys(keys, code, code.is_not(None))
+
+    def _live_with_keys(
+        self, keys: Iterable[str], column: Any, condition: ColumnElement[bool]
+    ) -> list[tuple[str, str, str, str]]:
+        """(title key, kind, id, ``column``) of the live records meeting ``condition`` that
+        have one of ``keys``."""
         wanted = sorted(set(keys))
         found: list[tuple[str, str, str, str]] = []
         columns = (postings_table.c.title_key, postings_table.c.kind, postings_table.c.id)
         with self._read() as conn:
             for start in range(0, len(wanted), _IN_CHUNK):
-                query = select(*columns, postings_table.c.isco_code).where(
+                query = select(*columns, column).where(
                     postings_table.c.title_key.in_(wanted[start : start + _IN_CHUNK]),
-                    postings_table.c.isco_code.is_not(None),
+                    condition,
                     postings_table.c.archived.is_(False),
                 )
                 found += [(str(a), str(b), str(c), str(d)) for a, b, c, d in conn.execute(query)]
