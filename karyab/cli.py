@@ -253,9 +253,12 @@ def cmd_convert_model(args: argparse.Namespace) -> int:
 
 
 def cmd_code_occupations(args: argparse.Namespace) -> int:
+    from karyab.coding_review import CodingReview
     from karyab.jsonl import JsonlInputError, read_text_records, write_jsonl
     from karyab.service import build_encoder
     from models.occupation_training import ensure_occupation_coder
+    from storage.errors import StoreError
+    from storage.sql_store import SqlStore
     from taxonomy.isco import load_isco
 
     if not 1 <= args.top_k <= 20:
@@ -265,8 +268,18 @@ def cmd_code_occupations(args: argparse.Namespace) -> int:
         records = read_text_records(args.input, max_chars=settings.max_text_chars)
     except JsonlInputError as error:
         raise UsageError(str(error)) from None
-    coder = ensure_occupation_coder(load_isco(), build_encoder(settings), settings.models_dir)
-    predictions = coder.predict([r.text for r in records], top_k=args.top_k)
+    taxonomy = load_isco()
+    coder = ensure_occupation_coder(taxonomy, build_encoder(settings), settings.models_dir)
+    # As the API codes: people's decisions first, and the cut set from their checks.
+    try:
+        store = SqlStore(settings.store_url)
+    except StoreError as error:
+        raise UsageError(str(error)) from None
+    try:
+        review = CodingReview(store, coder, taxonomy)
+        predictions = review.code([r.text for r in records], top_k=args.top_k)
+    finally:
+        store.close()
     write_jsonl(
         args.output,
         (
@@ -1025,8 +1038,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             logging.getLogger(package).setLevel(logging.INFO)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from storage.errors import StoreError
+
     try:
         return int(args.func(args))
+    except StoreError as error:
+        # The database failed under a command (locked, full, or a schema it does not
+        # match): say so, without a traceback; nothing half-written stays (one transaction).
+        print(f"karyab: error: the store: {error}", file=sys.stderr)
+        return 1
     except UsageError as error:
         print(f"karyab: error: {error}", file=sys.stderr)
         return EXIT_USAGE

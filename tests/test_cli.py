@@ -431,3 +431,49 @@ def test_coding_quality_refuses_bad_options(
     argv = ["coding-quality", *extra, "--data-dir", str(tmp_path), "--encoder", "hashing"]
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_store_failing_under_a_command_is_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from storage.sql_store import SqlStore, sqlite_url
+
+    monkeypatch.setattr("models.occupation_training.training_examples", _training_slice)
+    data = tmp_path / "data"
+    data.mkdir()
+    SqlStore(sqlite_url(data / "karyab.sqlite3")).close()
+    # A store at the newest revision whose table lacks a column (edited by hand).
+    with sqlite3.connect(data / "karyab.sqlite3") as conn:
+        conn.execute("DROP INDEX ix_postings_title_key")
+        conn.execute("ALTER TABLE postings DROP COLUMN title_key")
+    argv = ["coding-queue", "--data-dir", str(data), "--encoder", "hashing"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "karyab: error: the store:" in err and "title_key" in err
+    assert "Traceback" not in err
+
+
+def test_code_occupations_codes_as_the_api_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """People's decisions in the data dir's store come first on the command line too."""
+    monkeypatch.setattr("models.occupation_training.training_examples", _training_slice)
+    common = ["--data-dir", str(tmp_path / "data"), "--encoder", "hashing"]
+    source = _jsonl(
+        tmp_path / "in.jsonl",
+        [{"id": "a", "text": "خياط - خانم"}, {"id": "b", "text": "حسابدار"}],
+    )
+    assert main(["code-occupations", str(source), "--top-k", "2", *common]) == 0
+    before = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert before[0]["occupations"][0]["code"] != "7531"  # the slice has no tailors
+    decisions = _jsonl(tmp_path / "d.jsonl", [{"title": "خیاط", "code": "7531"}])
+    assert main(["decide-occupations", str(decisions), *common]) == 0
+    capsys.readouterr()
+    assert main(["code-occupations", str(source), "--top-k", "2", *common]) == 0
+    after = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert after[0]["occupations"][0]["code"] == "7531"
+    assert (after[0]["confidence"], after[0]["abstain"]) == (1.0, False)
+    assert len(after[0]["occupations"]) == 2
+    assert after[1] == before[1]
