@@ -8,7 +8,11 @@ as a space), and a Zipf-like spread, as some titles recur far more than others. 
   (parsed keys remembered), against the baseline measured in the same run: grouping by the
   exact title string in SQL, which is cheaper but splits one occupation into many rows;
 * how many uncoded records the first 50 rows of each queue cover (what 50 decisions code);
-* one decision on the most frequent key (finds and codes its records in one transaction).
+* one decision on the most frequent key (finds and codes its records in one transaction);
+* checking the auto-coding: a further ``--auto-coded`` vacancies are coded by the coder on
+  write; a check sample is drawn from them (against the baseline of drawing the same number
+  of coded records in SQL), ``--decided`` queue keys are decided, and the coder is measured
+  on every decision (against the baseline of the coder coding the same titles alone).
 
     python benchmarks/coding_review.py [--vacancies 100000] [--data-dir DIR] [--encoder e5]
 """
@@ -23,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -58,6 +63,8 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="where the trained coder is cached")
     parser.add_argument("--encoder", choices=["e5", "hashing"], default="e5")
     parser.add_argument("--limit", type=int, default=50, help="queue rows")
+    parser.add_argument("--auto-coded", type=int, default=20_000, help="vacancies coded on write")
+    parser.add_argument("--decided", type=int, default=1_000, help="queue keys decided")
     args = parser.parse_args()
 
     from sqlalchemy import func, select
@@ -111,6 +118,7 @@ def main() -> None:
         result = review.decide(queue[0].title, queue[0].candidates[0].code, "benchmark")
         decide_s = time.perf_counter() - started
 
+        checking = _checking(store, review, coder, args)
         figures = {
             "vacancies": len(titles),
             "distinct_titles": len(set(titles)),
@@ -125,9 +133,67 @@ def main() -> None:
             },
             "decision_s": round(decide_s, 3),
             "decision_recoded": result.recoded,
+            **checking,
         }
         store.close()
     print(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+def _checking(store: Any, review: Any, coder: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """Auto-coding on write, a check sample of it, and the coder measured on decisions."""
+    from sqlalchemy import func, select
+
+    from karyab.records import Vacancy
+    from storage.schema import postings
+
+    titles = dressed_titles(args.auto_coded, seed=1405)
+    records = [Vacancy(id=f"a{i:07d}", title=t, text="-") for i, t in enumerate(titles)]
+    started = time.perf_counter()
+    coded = review.with_occupations(records)
+    write_coding_s = time.perf_counter() - started
+    vectors = np.zeros((len(coded), 8), dtype=np.float32)
+    store.upsert("vacancy", coded, vectors, vectors, "b")
+
+    draw = args.limit * 5  # what a sample of ``limit`` keys draws
+    started = time.perf_counter()
+    with store._read() as conn:
+        conn.execute(
+            select(postings.c.id, postings.c.title)
+            .where(postings.c.isco_code.is_not(None), postings.c.archived.is_(False))
+            .order_by(func.random())
+            .limit(draw)
+        ).all()
+    draw_s = time.perf_counter() - started
+    started = time.perf_counter()
+    sample = review.sample(limit=args.limit)
+    sample_s = time.perf_counter() - started
+
+    queue = review.queue(limit=args.decided)
+    pairs = [(item.title, item.candidates[0].code) for item in queue if item.candidates]
+    started = time.perf_counter()
+    review.decide_many(pairs, "benchmark")
+    decide_many_s = time.perf_counter() - started
+    decisions = store.occupation_decisions(limit=100_000)
+    started = time.perf_counter()
+    coder.predict([d.title for d in decisions], top_k=1)
+    predict_s = time.perf_counter() - started
+    started = time.perf_counter()
+    quality = review.quality()
+    quality_s = time.perf_counter() - started
+    return {
+        "auto_coded_on_write": sum(1 for r in coded if r.isco_code),
+        "write_coding_s": round(write_coding_s, 3),
+        "write_coding_per_s": round(len(records) / write_coding_s),
+        "baseline_sql_draw_s": round(draw_s, 4),
+        "check_sample_s": round(sample_s, 3),
+        "check_sample_keys": len(sample),
+        "ratio_check_sample_to_baseline": round(sample_s / draw_s, 1),
+        "decisions": quality.checks,
+        "decide_many_s": round(decide_many_s, 3),
+        "baseline_coder_alone_s": round(predict_s, 3),
+        "quality_s": round(quality_s, 3),
+        "ratio_quality_to_baseline": round(quality_s / predict_s, 2),
+    }
 
 
 if __name__ == "__main__":
