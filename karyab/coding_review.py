@@ -338,7 +338,8 @@ class CodingReview:
             raise ThresholdError(
                 f"the {quality.checks} titles people have coded cannot set a cut at "
                 f"{quality.target_error:g} error: it needs at least {MIN_AUTO_CODED_CHECKS} of "
-                "them auto-coded at it (check more of the coding: sample)"
+                "them auto-coded at it: check more of the coding (GET /v1/occupations/checks, "
+                "karyab coding-queue --check)"
             )
         now = datetime.now(UTC).isoformat(timespec="seconds")
         cut = quality.proposed
