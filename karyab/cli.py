@@ -17,8 +17,6 @@ from pydantic import ValidationError
 from karyab.settings import Settings
 
 if TYPE_CHECKING:
-    from karyab.coding_review import CodingQuality
-    from models.selective_coding import CheckedCut
     from skills.inference import SkillInferencer
 
 logger = logging.getLogger("karyab")
@@ -335,9 +333,10 @@ def cmd_coding_queue(args: argparse.Namespace) -> int:
 def cmd_coding_quality(args: argparse.Namespace) -> int:
     from karyab.coding_review import ThresholdError
     from karyab.service import Karyab
+    from models.selective_coding import MAX_TARGET_ERROR
 
-    if args.target_error is not None and not 0 < args.target_error < 0.5:
-        raise UsageError("--target-error must lie between 0 and 0.5")
+    if args.target_error is not None and not 0 < args.target_error < MAX_TARGET_ERROR:
+        raise UsageError(f"--target-error must lie between 0 and {MAX_TARGET_ERROR}")
     if args.apply and args.reset:
         raise UsageError("--apply and --reset exclude each other")
     if not args.actor.strip():
@@ -355,26 +354,8 @@ def cmd_coding_quality(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     finally:
         engine.close()
-    print(json.dumps(_quality_json(quality), ensure_ascii=False, indent=2))
+    print(json.dumps(quality.as_dict(), ensure_ascii=False, indent=2))
     return 0
-
-
-def _quality_json(quality: CodingQuality) -> dict[str, object]:
-    def cut(found: CheckedCut | None) -> dict[str, object] | None:
-        if found is None:
-            return None
-        extra = {"share": found.share, "error": found.error, "error_interval": found.interval}
-        return {**asdict(found), **extra}
-
-    return {
-        "target_error": quality.target_error,
-        "checks": quality.checks,
-        "source": quality.source,
-        "in_use": cut(quality.in_use),
-        "proposed": cut(quality.proposed),
-        "set_by": quality.set_by,
-        "set_at": quality.set_at,
-    }
 
 
 def cmd_decide_occupations(args: argparse.Namespace) -> int:

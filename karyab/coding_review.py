@@ -41,6 +41,7 @@ from models.occupation_coder import (
     occupation_key,
 )
 from models.selective_coding import (
+    MAX_TARGET_ERROR,
     MIN_AUTO_CODED_CHECKS,
     CheckedCut,
     cut_at,
@@ -110,6 +111,18 @@ class CodingQuality:
     proposed: CheckedCut | None  # the lowest cut meeting the target on them, if enough
     set_by: str | None = None  # who set the cut in use from checks, and when
     set_at: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The report as plain data (the CLI prints it, the API answers it)."""
+        return {
+            "target_error": self.target_error,
+            "checks": self.checks,
+            "source": self.source,
+            "in_use": self.in_use.as_dict(),
+            "proposed": self.proposed.as_dict() if self.proposed else None,
+            "set_by": self.set_by,
+            "set_at": self.set_at,
+        }
 
 
 @dataclass(frozen=True)
@@ -310,20 +323,20 @@ class CodingReview:
         them and how often wrongly, and the lowest cut at which they err at most
         ``target_error`` (the coder's own target by default)."""
         target = self.coder.target_error if target_error is None else target_error
-        if not 0 < target < 1:
-            raise ThresholdError("the target error must lie between 0 and 1")
+        if not 0 < target < MAX_TARGET_ERROR:
+            raise ThresholdError(f"the target error must lie between 0 and {MAX_TARGET_ERROR}")
         decisions = self._all_decisions()
         predictions = self.coder.predict([d.title for d in decisions], top_k=1)
         confidence = np.array([p.confidence for p in predictions], dtype=float)
         correct = np.array(
             [p.code == d.code for p, d in zip(predictions, decisions, strict=True)], dtype=bool
         )
-        threshold, source = self.threshold()
-        kept = self._kept_threshold() if source == "checks" else {}
+        kept = self._kept_threshold()
+        threshold = float(kept["threshold"]) if kept else float(self.coder.threshold_)
         return CodingQuality(
             target_error=target,
             checks=len(decisions),
-            source=source,
+            source="checks" if kept else "coder",
             in_use=cut_at(confidence, correct, threshold),
             proposed=cut_for_target(confidence, correct, target),
             set_by=kept.get("actor"),

@@ -9,13 +9,15 @@ can set it again: statistical offices check a sample of their automatic coding t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 # Fewer auto-coded checks than this cannot set a cut: at a 5 % target, 50 checks allow two
 # errors, and the 95 % interval still spans 0.5 % to 13 %.
 MIN_AUTO_CODED_CHECKS = 50
+# A target error at or above this is not selective coding.
+MAX_TARGET_ERROR = 0.5
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,15 @@ class CheckedCut:
     def interval(self) -> tuple[float, float] | None:
         """The error's 95 % Wilson interval."""
         return wilson_interval(self.errors, self.auto_coded) if self.auto_coded else None
+
+    def as_dict(self) -> dict[str, object]:
+        """The counts with their share, error and interval, as plain data."""
+        return {
+            **asdict(self),
+            "share": self.share,
+            "error": self.error,
+            "error_interval": self.interval,
+        }
 
 
 def threshold_for_error(confidence: np.ndarray, correct: np.ndarray, target: float) -> float:

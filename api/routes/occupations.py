@@ -20,7 +20,7 @@ from karyab.coding_review import (
 )
 from karyab.service import CoderUnavailableError, Karyab
 from models.occupation_coder import OccupationCandidate
-from models.selective_coding import CheckedCut
+from models.selective_coding import MAX_TARGET_ERROR
 from storage.occupation_decisions import OccupationDecision
 from taxonomy.isco import IscoTaxonomy
 
@@ -245,18 +245,6 @@ class CutPublic(BaseModel):
     error: float | None
     error_interval: tuple[float, float] | None = Field(description="95 % Wilson interval")
 
-    @classmethod
-    def of(cls, cut: CheckedCut) -> CutPublic:
-        return cls(
-            threshold=cut.threshold,
-            checked=cut.checked,
-            auto_coded=cut.auto_coded,
-            errors=cut.errors,
-            share=cut.share,
-            error=cut.error,
-            error_interval=cut.interval,
-        )
-
 
 class QualityResponse(BaseModel):
     target_error: float
@@ -273,18 +261,10 @@ class QualityResponse(BaseModel):
 
     @classmethod
     def of(cls, quality: CodingQuality) -> QualityResponse:
-        return cls(
-            target_error=quality.target_error,
-            checks=quality.checks,
-            source=quality.source,
-            in_use=CutPublic.of(quality.in_use),
-            proposed=CutPublic.of(quality.proposed) if quality.proposed else None,
-            set_by=quality.set_by,
-            set_at=quality.set_at,
-        )
+        return cls.model_validate(quality.as_dict())
 
 
-TargetError = Annotated[float, Query(gt=0, lt=0.5)]
+TargetError = Annotated[float, Query(gt=0, lt=MAX_TARGET_ERROR)]
 
 
 @router.get(
@@ -300,7 +280,7 @@ def coding_quality(engine: EngineDep, target_error: TargetError | None = None) -
 
 
 class ThresholdRequest(BaseModel):
-    target_error: float | None = Field(default=None, gt=0, lt=0.5)
+    target_error: float | None = Field(default=None, gt=0, lt=MAX_TARGET_ERROR)
 
 
 @router.put(
