@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 import jdatetime
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from karyab.records import Education, Jobseeker, Match, Vacancy
+from karyab.records import Education, IscoSource, Jobseeker, Match, Vacancy
 from storage.schema import ApplicationStatus
 from storage.sql_store import Application
 
@@ -114,6 +114,11 @@ class JobseekerPublic(BaseModel):
     province: str | None
     city: str | None
     isco_code: str | None
+    isco_source: IscoSource | None = Field(
+        default=None,
+        description="Where isco_code came from: given (with the record), coder (auto-coded) "
+        "or decision (a person coded its title); null without a code",
+    )
     experience_years: int | None
     education: Education | None
     skills: list[str]
@@ -138,6 +143,11 @@ class VacancyPublic(BaseModel):
     city: str | None
     employer: str | None
     isco_code: str | None
+    isco_source: IscoSource | None = Field(
+        default=None,
+        description="Where isco_code came from: given (with the record), coder (auto-coded) "
+        "or decision (a person coded its title); null without a code",
+    )
     min_experience_years: int | None
     education: Education | None
     skills: list[str]

@@ -29,6 +29,7 @@ ALIASES: Mapping[str, tuple[str, ...]] = {
     "employer": ("employer", "company", "کارفرما", "شرکت", "نام شرکت"),
     "isco_code": ("isco_code", "isco", "کد شغل", "کد آیسکو"),
     "isco_guess": ("isco_guess",),
+    "isco_source": ("isco_source", "منبع کد شغل"),
     "experience_years": (
         "experience_years",
         "min_experience_years",

@@ -44,6 +44,7 @@ _PARSERS: Mapping[str, Callable[[Any], Any]] = {
     "employer": values.short_text,
     "isco_code": values.isco_code,
     "isco_guess": values.isco_code,
+    "isco_source": values.isco_source,
     "experience_years": values.whole_number,
     "education": values.education,
     "skills": values.string_list,
@@ -63,9 +64,9 @@ _FRIENDLY = {
     "missing": "is required",
 }
 # Set on the record after the API model is built: not fields of the models (isco_guess,
-# skill_ids), or checked here already, to the same rule (a real Jalali day, years 13xx-14xx)
-# and a tenth of the cost of the model's validator (posted_at).
-_RECORD_ONLY = ("isco_guess", "skill_ids", "posted_at")
+# isco_source, skill_ids), or checked here already, to the same rule (a real Jalali day,
+# years 13xx-14xx) and a tenth of the cost of the model's validator (posted_at).
+_RECORD_ONLY = ("isco_guess", "isco_source", "skill_ids", "posted_at")
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,23 @@ class _Choices:
         raise ValueError(f"unknown {self.what}; expected one of {choices} or a Persian name")
 
 
+# Where an exported record's ISCO code came from (karyab.records.IscoSource), read back so
+# that a re-imported auto-code can still be coded again and a given code never is.
+_ISCO_SOURCE = {
+    "given": "given",
+    "coder": "coder",
+    "decision": "decision",
+    "اعلام‌شده": "given",
+    "کدگذار خودکار": "coder",
+    "تصمیم کارشناس": "decision",
+}
+_isco_source = _Choices("ISCO code source", _ISCO_SOURCE)
+
+
+def isco_source(value: object) -> str:
+    return str(_isco_source(value))
+
+
 _education = _Choices("education level", _EDUCATION)
 _employment = _Choices("employment type", _EMPLOYMENT)
 _gender = _Choices("gender", _GENDER)

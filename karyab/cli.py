@@ -358,6 +358,32 @@ def cmd_coding_quality(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_recode_occupations(args: argparse.Namespace) -> int:
+    from karyab.service import Karyab
+
+    if not args.actor.strip():
+        raise UsageError("--actor must not be empty")
+    engine = _open_engine(_review_settings(args), demo=False)
+    assert isinstance(engine, Karyab) and engine.coding is not None
+    try:
+        counts = engine.recode_occupations(
+            args.kind, actor=args.actor, dry_run=args.dry_run, show_progress=True
+        )
+        threshold, source = engine.coding.threshold()
+    except ValueError as error:  # an actor the audit log refuses (a phone number)
+        raise UsageError(str(error)) from None
+    finally:
+        engine.close()
+    report = {
+        "dry_run": args.dry_run,
+        "threshold": threshold,
+        "source": source,
+        "counts": {kind: asdict(tally) for kind, tally in counts.items()},
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0
+
+
 def cmd_decide_occupations(args: argparse.Namespace) -> int:
     from karyab.coding_review import DecisionError
     from karyab.jsonl import JsonlInputError, read_decisions
@@ -845,7 +871,8 @@ def build_parser() -> argparse.ArgumentParser:
         "people have coded (decide-occupations): how many it auto-codes and how often "
         "wrongly, with a 95 %% interval, and the lowest cut meeting the target error on "
         "them. --apply puts that cut in place of the coder's own for later records (exit "
-        "code 2 with too few checks); --reset goes back to the coder's own.",
+        "code 2 with too few checks); --reset goes back to the coder's own. Stored records "
+        "follow with recode-occupations.",
     )
     quality.add_argument(
         "--target-error", type=float, help="error to meet (default the coder's, 0.05)"
@@ -855,6 +882,22 @@ def build_parser() -> argparse.ArgumentParser:
     quality.add_argument("--actor", default="cli", help="who sets the cut, kept with it")
     _add_common(quality)
     quality.set_defaults(func=cmd_coding_quality)
+
+    recode = commands.add_parser(
+        "recode-occupations",
+        help="code the stored records again with the cut and the decisions in use",
+        description="Code every stored live record again as a new one would be coded now: "
+        "people's decisions first, then the coder at the cut in use. Run it after "
+        "coding-quality --apply or --reset, or after the coder is retrained: until then, "
+        "stored records keep the codes they got on write. Codes that came with a record "
+        "are left. Prints the counts as JSON (coded, uncoded: now in the review queue, "
+        "recoded: another code). It can be stopped and run again.",
+    )
+    recode.add_argument("--kind", choices=["vacancy", "jobseeker"], help="one kind only")
+    recode.add_argument("--dry-run", action="store_true", help="count, without writing")
+    recode.add_argument("--actor", default="cli", help="who runs it, for the audit log")
+    _add_common(recode)
+    recode.set_defaults(func=cmd_recode_occupations)
 
     infer = commands.add_parser(
         "infer-skills",

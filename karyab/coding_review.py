@@ -15,7 +15,9 @@ the other half of selective coding, as statistical offices run it:
 * :meth:`CodingReview.sample` draws auto-coded records for a person to check, and
   :meth:`CodingReview.quality` measures the coder on every title people have coded: the
   error of the auto-coding cut on the office's own titles, and the cut that meets the target
-  there, which :meth:`CodingReview.apply_threshold` puts in place of the coder's own.
+  there, which :meth:`CodingReview.apply_threshold` puts in place of the coder's own;
+* :meth:`CodingReview.recode` codes the stored records again after the cut, a decision or
+  the coder changed, touching only codes the coder or a decision gave (``isco_source``).
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
 import numpy as np
+from tqdm.auto import tqdm
 
-from karyab.enrich import with_occupations
+from karyab.enrich import code_record, with_occupations
 from karyab.records import Jobseeker, Vacancy
 from models.occupation_coder import (
     OccupationCandidate,
@@ -73,6 +76,8 @@ _KEY_PROBE = (
 _THRESHOLD = "occupation_threshold"
 # Coded records drawn per title key asked for: keys repeat, and decided keys drop out.
 _SAMPLE_DRAW = 5
+# Title keys whose predictions one recoding pass keeps (about 0.5 KB each).
+_PREDICTIONS_KEPT = 200_000
 
 
 class DecisionError(ValueError):
@@ -129,6 +134,29 @@ class CodingQuality:
 class DecisionResult:
     decisions: tuple[OccupationDecision, ...]
     recoded: dict[str, int]  # records coded by them, by kind
+
+
+@dataclass
+class RecodeCounts:
+    """What coding the stored records again did to those of one kind."""
+
+    checked: int = 0  # live records read
+    given: int = 0  # left alone: their codes came with them
+    coded: int = 0  # had no code, have one now
+    uncoded: int = 0  # lost their code: below the cut now (they go to the review queue)
+    recoded: int = 0  # another code
+    restamped: int = 0  # same code, its source or the coder's guess newly kept
+    skipped: int = 0  # written by someone else while this ran (coded by that write)
+
+    def count(self, before: str | None, after: str | None) -> None:
+        if before == after:
+            self.restamped += 1
+        elif before is None:
+            self.coded += 1
+        elif after is None:
+            self.uncoded += 1
+        else:
+            self.recoded += 1
 
 
 class CodingReview:
@@ -254,15 +282,19 @@ class CodingReview:
         ids: dict[Kind, dict[str, str]] = {kind: {} for kind in KINDS}
         for key, kind, record_id, _ in self.store.uncoded_with_keys(decisions):
             ids[kind][record_id] = decisions[key].code  # type: ignore[index]
-        for _, kind, record_id, code in self._auto_coded_otherwise(decisions):
+        otherwise = self._coded_otherwise(decisions)
+        coder_said = {}
+        for (kind, record_id), (code, prediction) in otherwise.items():
             ids[kind][record_id] = code  # type: ignore[index]
+            coder_said[kind, record_id] = prediction
+        cut = self._unsourced_cut()
         recoded: dict[Kind, list[Vacancy | Jobseeker]] = {}
         for kind in KINDS:
             records = self.store.get_many(kind, ids[kind])
             recoded[kind] = [
-                replace(records[i], isco_code=code, isco_guess=None)
+                code_record(records[i], code, None)
                 for i, code in ids[kind].items()
-                if i in records
+                if i in records and _recodable(records[i], coder_said.get((kind, i)), cut)
             ]
         kept = list(decisions.values())
         self.store.decide_occupations(kept, recoded, WriteAudit(actor, "decide_occupation"))
@@ -270,23 +302,27 @@ class CodingReview:
         logger.info("%s coded %d title keys; records coded: %s", actor, len(kept), counts)
         return DecisionResult(tuple(kept), counts)
 
-    def _auto_coded_otherwise(
+    def _coded_otherwise(
         self, decisions: dict[str, OccupationDecision]
-    ) -> list[tuple[str, str, str, str]]:
-        """(key, kind, id, decided code) of the stored records the coder gave another code
-        than a person now gives their key: a correction reaches the records the coder
-        already coded. (A code that came with the record, not the coder's, is left.)"""
+    ) -> dict[tuple[str, str], tuple[str, OccupationPrediction]]:
+        """(kind, id) → (decided code, the coder's prediction for the key) of the stored
+        coded records whose code is not the one a person now gives their key (the
+        prediction tells whether a code stored before sources were kept was the coder's)."""
         found = [
             row for row in self.store.coded_with_keys(decisions) if row[3] != decisions[row[0]].code
         ]
         keys = list(dict.fromkeys(row[0] for row in found))
         predictions = self.coder.predict([decisions[k].title for k in keys], top_k=1)
-        coder_code = {key: p.code for key, p in zip(keys, predictions, strict=True)}
-        return [
-            (key, kind, record_id, decisions[key].code)
-            for key, kind, record_id, code in found
-            if code == coder_code[key]
-        ]
+        by_key = dict(zip(keys, predictions, strict=True))
+        return {
+            (kind, record_id): (decisions[key].code, by_key[key])
+            for key, kind, record_id, _ in found
+        }
+
+    def _unsourced_cut(self) -> float:
+        """The confidence at which a code stored without its source counts as the coder's:
+        the coder's own cut or the cut in use, whichever auto-codes more."""
+        return min(self.threshold()[0], float(self.coder.threshold_))
 
     # -- checking the auto-coding -------------------------------------------------------
 
@@ -401,6 +437,90 @@ class CodingReview:
             decisions += batch
         return decisions
 
+    # -- coding the stored records again ------------------------------------------------
+
+    def recode(
+        self,
+        kind: Kind | None = None,
+        *,
+        actor: str = "system",
+        dry_run: bool = False,
+        page: int = 2_000,
+        show_progress: bool = False,
+    ) -> dict[str, RecodeCounts]:
+        """Code the stored live records again as a new record would be coded now: people's
+        decisions first, then the coder at the cut in use. Run it after a stricter (or
+        looser) cut is set, or a retrained coder is put in place: until then, records keep
+        the codes they got on write. Only codes the coder or a decision gave change; a code
+        that came with a record stays. Each page is stored in one transaction, and a record
+        written since it was read is left (its write coded it), so a run can be stopped and
+        run again. ``dry_run`` counts without writing."""
+        threshold, _ = self.threshold()
+        unsourced_cut = self._unsourced_cut()
+        counts: dict[str, RecodeCounts] = {}
+        # The coder's answer per title key, across pages: titles recur, and pages follow ids.
+        predicted: dict[str, OccupationPrediction] = {}
+        for each in (kind,) if kind else KINDS:
+            total = self.store.count(each)
+            tally = RecodeCounts()
+            after: str | None = None
+            with tqdm(
+                total=total, desc=f"coding {each} records again", disable=not show_progress
+            ) as bar:
+                while batch := self.store.live_records(each, after, page):
+                    after = batch[-1][0].id
+                    if len(predicted) > _PREDICTIONS_KEPT:
+                        predicted.clear()
+                    changed = self._recoded_page(
+                        batch, (threshold, unsourced_cut), predicted, tally
+                    )
+                    if changed and not dry_run:
+                        stored = self.store.recode_occupations(
+                            each, changed, WriteAudit(actor, "recode_occupations")
+                        )
+                        tally.skipped += len(changed) - len(stored)
+                    bar.update(len(batch))
+            counts[each] = tally
+            logger.info(
+                "%s records coded again%s: %s", each, " (dry run)" if dry_run else "", tally
+            )
+        return counts
+
+    def _recoded_page(
+        self,
+        batch: list[tuple[Vacancy | Jobseeker, int]],
+        cuts: tuple[float, float],
+        predicted: dict[str, OccupationPrediction],
+        tally: RecodeCounts,
+    ) -> list[tuple[Vacancy | Jobseeker, int]]:
+        """The records of one page whose coding changes, each with the write sequence it was
+        read at. ``cuts`` are the cut in use and :meth:`_unsourced_cut`; ``predicted`` keeps
+        the coder's answers by key, ``tally`` counts changes."""
+        threshold, unsourced_cut = cuts
+        keys = {r.id: occupation_key(r.title or r.text) for r, _ in batch}
+        decided = self.decided(list(keys.values()))
+        ask = [
+            keys[r.id]
+            for r, _ in batch
+            if r.isco_source != "given" and (keys[r.id] not in decided or _unsourced(r))
+        ]
+        unique = [k for k in dict.fromkeys(ask) if k not in predicted]
+        predicted.update(zip(unique, self.coder.predict_keys(unique, top_k=1), strict=True))
+        changed = []
+        for record, seq in batch:
+            tally.checked += 1
+            key = keys[record.id]
+            prediction = predicted.get(key)
+            if not _recodable(record, prediction, unsourced_cut):
+                tally.given += 1
+                continue
+            fresh = code_record(record, decided.get(key), prediction, threshold)
+            if _coding(fresh) == _coding(record):
+                continue
+            tally.count(record.isco_code, fresh.isco_code)
+            changed.append((fresh, seq))
+        return changed
+
     # -- coding with decisions ----------------------------------------------------------
 
     def code(self, texts: Sequence[str], top_k: int = 5) -> list[OccupationPrediction]:
@@ -450,3 +570,28 @@ def _with_decision(
     first = OccupationCandidate(code, group.title_fa, group.title_en, 1.0)
     others = tuple(c for c in prediction.candidates if c.code != code)
     return OccupationPrediction((first, *others)[:top_k], 1.0, False)
+
+
+def _coding(record: Vacancy | Jobseeker) -> tuple[str | None, str | None, str | None]:
+    return record.isco_code, record.isco_guess, record.isco_source
+
+
+def _recodable(
+    record: Vacancy | Jobseeker,
+    prediction: OccupationPrediction | None,
+    unsourced_cut: float,
+) -> bool:
+    """Whether a correction or a new cut may change ``record``'s code: it has none, or the
+    coder or a person's decision gave it. A code that came with the record is left. A code
+    stored before sources were kept counts as the coder's when the coder (``prediction``,
+    for the record's key) still gives it at ``unsourced_cut`` or above."""
+    if not record.isco_code or record.isco_source in ("coder", "decision"):
+        return True
+    if record.isco_source == "given" or prediction is None:
+        return False
+    return prediction.code == record.isco_code and prediction.confidence >= unsourced_cut
+
+
+def _unsourced(record: Vacancy | Jobseeker) -> bool:
+    """A code stored before code sources were kept."""
+    return bool(record.isco_code) and record.isco_source is None

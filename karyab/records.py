@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
+
+# Where a record's ``isco_code`` came from: with the record (an office or source system coded
+# it), the coder's auto-coding, or a person's decision on its title (karyab.coding_review).
+# Only the last two are re-coded when the coder, its cut or a decision changes.
+IscoSource = Literal["given", "coder", "decision"]
+ISCO_SOURCES: tuple[IscoSource, ...] = ("given", "coder", "decision")
 
 
 class Education(StrEnum):
@@ -48,6 +54,7 @@ class Vacancy:
     # The coder's best code where it abstained: not shown as the record's occupation, but
     # the first stage of matching searches that occupation group too.
     isco_guess: str | None = None
+    isco_source: IscoSource | None = None  # None: coded before sources were kept, or uncoded
     min_experience_years: int | None = None
     education: Education | None = None
     skills: tuple[str, ...] = ()
@@ -86,6 +93,7 @@ class Vacancy:
             employer=data.get("employer"),
             isco_code=data.get("isco_code"),
             isco_guess=data.get("isco_guess"),
+            isco_source=_isco_source(data.get("isco_source")),
             min_experience_years=data.get("min_experience_years"),
             education=Education(data["education"]) if data.get("education") else None,
             skills=tuple(data.get("skills") or ()),
@@ -106,6 +114,7 @@ class Jobseeker:
     city: str | None = None
     isco_code: str | None = None
     isco_guess: str | None = None  # as for Vacancy
+    isco_source: IscoSource | None = None  # as for Vacancy
     experience_years: int | None = None
     education: Education | None = None
     skills: tuple[str, ...] = ()
@@ -135,6 +144,7 @@ class Jobseeker:
             city=data.get("city"),
             isco_code=data.get("isco_code"),
             isco_guess=data.get("isco_guess"),
+            isco_source=_isco_source(data.get("isco_source")),
             experience_years=data.get("experience_years"),
             education=Education(data["education"]) if data.get("education") else None,
             skills=tuple(data.get("skills") or ()),
@@ -163,3 +173,7 @@ class Match:
 def _minor(code: str | None) -> str | None:
     """The 3-digit ISCO minor group the first stage's occupation tier searches."""
     return code[:3] if code else None
+
+
+def _isco_source(value: object) -> IscoSource | None:
+    return value if value in ISCO_SOURCES else None

@@ -25,7 +25,7 @@ from analytics.engine import SkillAnalytics
 from analytics.labels import Labels
 from index.errors import VectorIndexError
 from index.vector_index import IndexPolicy, VectorIndex
-from karyab.coding_review import CodingReview, DecisionResult
+from karyab.coding_review import CodingReview, DecisionResult, RecodeCounts
 from karyab.enrich import with_occupations, with_skills
 from karyab.records import Jobseeker, Match, Vacancy
 from karyab.settings import Settings
@@ -345,6 +345,23 @@ class Karyab:
             result = self.coding.decide_many(pairs, actor)
             self.sync_indexes()
         return result
+
+    def recode_occupations(
+        self,
+        kind: Kind | None = None,
+        *,
+        actor: str,
+        dry_run: bool = False,
+        show_progress: bool = False,
+    ) -> dict[str, RecodeCounts]:
+        """Code the stored records again with the cut and decisions in use
+        (:meth:`CodingReview.recode`); the indexes follow. Writes go on meanwhile: a record
+        written during the pass keeps what its write gave it."""
+        if self.coding is None:
+            raise CoderUnavailableError("the occupation coder is not loaded")
+        counts = self.coding.recode(kind, actor=actor, dry_run=dry_run, show_progress=show_progress)
+        self.sync_indexes()
+        return counts
 
     def _with_skills(self, records: Sequence[Vacancy | Jobseeker]) -> list[Vacancy | Jobseeker]:
         return with_skills(self.skills, records)  # type: ignore[type-var]

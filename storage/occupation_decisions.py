@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Table, bindparam, func, select, update
@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from karyab.records import Jobseeker, Vacancy
-from storage.schema import RECORD_TABLES, encode_record
+from storage.schema import RECORD_TABLES, decode_record, encode_record
 from storage.schema import occupation_decisions as decisions_table
 from storage.schema import postings as postings_table
 
@@ -251,18 +251,9 @@ class OccupationDecisionsMixin:
             seq = self._next_seq(conn)
             ids: dict[str, list[str]] = {}
             for kind, records in recoded.items():
-                if not records:
-                    continue
-                table = RECORD_TABLES[kind]
-                stmt = (
-                    update(table)
-                    .where(table.c.id == bindparam("record_id"))
-                    .values(record=bindparam("payload"), updated_seq=seq)
-                )
-                rows = [{"record_id": r.id, "payload": encode_record(r)} for r in records]
-                conn.execute(stmt, rows)
-                self._write_postings(conn, kind, records, archived=False)
-                ids[kind] = [record.id for record in records]
+                if records:
+                    self._rewrite_codes(conn, kind, records, seq)
+                    ids[kind] = [record.id for record in records]
             named = audit.named_ids
             detail = {
                 "decisions": len(decisions),
@@ -273,3 +264,67 @@ class OccupationDecisionsMixin:
             self._audit(
                 conn, audit.actor, audit.action, None, None, detail, decisions[0].decided_at
             )
+
+    def live_records(
+        self, kind: Kind, after: str | None, limit: int
+    ) -> list[tuple[Vacancy | Jobseeker, int]]:
+        """Up to ``limit`` live records with ids after ``after``, in id order, each with its
+        write sequence: one page of a pass over all of them."""
+        table = RECORD_TABLES[kind]
+        query = select(table.c.id, table.c.record, table.c.updated_seq).order_by(table.c.id)
+        if after is not None:
+            query = query.where(table.c.id > after)
+        with self._read() as conn:
+            rows = conn.execute(query.limit(limit)).all()
+        return [(decode_record(kind, payload), int(seq)) for _, payload, seq in rows]
+
+    def recode_occupations(
+        self, kind: Kind, records: Sequence[tuple[Vacancy | Jobseeker, int]], audit: WriteAudit
+    ) -> list[str]:
+        """Store records whose occupations were coded again, each as (record, the write
+        sequence it was read at), in one transaction with one audit entry. A record written
+        since it was read is left: that write coded it with what holds now. Returns the
+        ids stored."""
+        if not records:
+            return []
+        table = RECORD_TABLES[kind]
+        read_at = {record.id: seq for record, seq in records}
+        with self._write() as conn:
+            now: dict[str, int] = {}
+            for chunk in _chunks(sorted(read_at)):
+                # FOR UPDATE: no other writer changes them until this commits (PostgreSQL;
+                # SQLite's write transaction holds the whole file already).
+                query = (
+                    select(table.c.id, table.c.updated_seq)
+                    .where(table.c.id.in_(chunk))
+                    .with_for_update()
+                )
+                now.update((str(i), int(seq)) for i, seq in conn.execute(query))
+            unchanged = [r for r, seq in records if now.get(r.id) == seq]
+            if not unchanged:
+                return []
+            self._rewrite_codes(conn, kind, unchanged, self._next_seq(conn))
+            ids = [r.id for r in unchanged]
+            detail = {"count": {kind: len(ids)}, "ids": {kind: ids[: audit.named_ids]}}
+            self._audit(conn, audit.actor, audit.action, None, None, detail, datetime.now(UTC))
+        return ids
+
+    def _rewrite_codes(
+        self, conn: Connection, kind: Kind, records: Sequence[Vacancy | Jobseeker], seq: int
+    ) -> None:
+        """Store records whose occupation codes changed. Their vectors stay (the code is not
+        part of the embedded text); their write sequence moves, so indexes and snapshots
+        pick them up."""
+        table = RECORD_TABLES[kind]
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("record_id"))
+            .values(record=bindparam("payload"), updated_seq=seq)
+        )
+        conn.execute(stmt, [{"record_id": r.id, "payload": encode_record(r)} for r in records])
+        self._write_postings(conn, kind, records, archived=False)
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start : start + _IN_CHUNK]

@@ -22,6 +22,7 @@ COMMANDS = [
     "coding-queue",
     "decide-occupations",
     "coding-quality",
+    "recode-occupations",
 ]
 
 
@@ -414,6 +415,52 @@ def test_coding_quality_and_the_check_sample(
     assert main(["coding-quality", "--apply", *common]) == 2
     assert "at least 50" in capsys.readouterr().err
     assert main(["coding-quality", "--reset", *common]) == 0
+
+
+def test_recode_occupations_follows_a_stricter_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from karyab.coding_review import CodingReview
+    from karyab.records import Vacancy
+    from karyab.service import Karyab
+    from karyab.settings import Settings
+    from models.encoder import HashingEncoder
+
+    monkeypatch.setattr("models.occupation_training.training_examples", _training_slice)
+    common = ["--data-dir", str(tmp_path / "data"), "--encoder", "hashing"]
+    settings = Settings(
+        data_dir=tmp_path / "data", encoder="hashing", load_demo=False, skills=False, ranker=False
+    )
+    engine = Karyab.open(settings, HashingEncoder())
+    engine.add_vacancies(
+        [
+            Vacancy(id="v1", title="حسابدار - خانم", text="اسناد حسابداری"),
+            Vacancy(id="v2", title="حسابدار", text="", isco_code="3313"),
+        ]
+    )
+    assert engine.coding is not None
+    confidence = engine.coding.code(["حسابدار"])[0].confidence
+    assert engine.get("vacancy", "v1").isco_code == "2411"  # type: ignore[union-attr]
+    # A cut above the accountant's confidence, as checks would set it.
+    kept = {"coder": engine.coding.coder.fingerprint, "threshold": confidence + 0.01}
+    engine.store.set_meta_value("occupation_threshold", json.dumps(kept))
+    engine.close()
+
+    assert main(["recode-occupations", "--dry-run", *common]) == 0
+    dry = json.loads(capsys.readouterr().out)
+    assert dry["dry_run"] is True and dry["source"] == "checks"
+    assert dry["counts"]["vacancy"]["uncoded"] == 1 and dry["counts"]["vacancy"]["given"] == 1
+    assert main(["recode-occupations", "--kind", "vacancy", *common]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["counts"] == {"vacancy": dry["counts"]["vacancy"]}
+
+    engine = Karyab.open(settings, HashingEncoder())
+    assert isinstance(engine.coding, CodingReview)
+    assert engine.get("vacancy", "v1").isco_code is None  # type: ignore[union-attr]
+    assert engine.get("vacancy", "v2").isco_code == "3313"  # type: ignore[union-attr]
+    assert [item.title_key for item in engine.coding.queue()] == ["حسابدار"]
+    engine.close()
+    assert main(["recode-occupations", "--actor", " ", *common]) == 2
 
 
 @pytest.mark.parametrize(

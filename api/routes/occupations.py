@@ -291,7 +291,7 @@ class ThresholdRequest(BaseModel):
 def set_threshold(body: ThresholdRequest, engine: EngineDep, caller: Caller) -> object:
     """Auto-code from now on at the cut people's checks propose for the target error, in
     place of the coder's own (422 with too few checks). Records stored before keep their
-    codes."""
+    codes until `karyab recode-occupations` codes them again."""
     try:
         quality = _coding(engine).apply_threshold(caller.name, body.target_error)
     except ThresholdError as error:
@@ -305,7 +305,8 @@ def set_threshold(body: ThresholdRequest, engine: EngineDep, caller: Caller) -> 
     dependencies=[Depends(allow("admin"))],
 )
 def reset_threshold(engine: EngineDep) -> object:
-    """Go back to the coder's own auto-coding cut."""
+    """Go back to the coder's own auto-coding cut (stored records follow with `karyab
+    recode-occupations`)."""
     coding = _coding(engine)
     coding.reset_threshold()
     return QualityResponse.of(coding.quality())

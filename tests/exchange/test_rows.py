@@ -74,6 +74,10 @@ def _record(kind: str, **cells: Any) -> Vacancy | Jobseeker:
             ("karyab:skill/a", "karyab:skill/b"),
         ),
         ("vacancy", {"isco_guess": "2411"}, "isco_guess", "2411"),
+        ("vacancy", {"isco": "2411", "isco_source": "coder"}, "isco_source", "coder"),
+        ("jobseeker", {"isco": "2411", "منبع کد شغل": "تصمیم کارشناس"}, "isco_source", "decision"),
+        ("vacancy", {"isco": "2411", "isco_source": " Given "}, "isco_source", "given"),
+        ("vacancy", {"isco": "2411"}, "isco_source", None),  # given, once stored
     ],
 )
 def test_cells_become_fields(kind: str, cells: dict[str, Any], field: str, expected: Any) -> None:
@@ -111,6 +115,7 @@ def test_cells_become_fields(kind: str, cells: dict[str, Any], field: str, expec
             "سوم راهنمایی",
         ),
         ("vacancy", {"نوع همکاری": "گاهی"}, "نوع همکاری", "unknown employment type", "گاهی"),
+        ("vacancy", {"isco_source": "model"}, "isco_source", "unknown ISCO code source", "model"),
         ("vacancy", {"جنسیت": "x"}, "جنسیت", "unknown gender", "x"),
         ("vacancy", {"تاریخ": "2023-08-08"}, "تاریخ", "Jalali date", "2023-08-08"),
         ("vacancy", {"تاریخ": "1402-13-01"}, "تاریخ", "no such day", "1402-13-01"),

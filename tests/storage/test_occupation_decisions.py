@@ -158,3 +158,38 @@ def test_decisions_are_one_per_title_key(store: SqlStore) -> None:
     store.replace_occupation_decisions([_decision("7533")])
     store.replace_occupation_decisions([_decision("7531")])
     assert [d.code for d in store.occupation_decisions()] == ["7531"]
+
+
+def test_live_records_come_in_pages_with_their_write_sequence(store: SqlStore) -> None:
+    first = store.live_records("vacancy", None, 3)
+    assert [r.id for r, _ in first] == ["v1", "v2", "v3"]  # archived "old" is not live
+    rest = store.live_records("vacancy", first[-1][0].id, 3)
+    assert [r.id for r, _ in rest] == ["v4"]
+    assert store.live_records("vacancy", "v4", 3) == []
+    seqs = {r.id: seq for r, seq in first + rest}
+    assert seqs["v1"] == seqs["v4"] == 1  # one upsert, one sequence number
+
+
+def test_recoding_stores_only_records_unwritten_since_they_were_read(store: SqlStore) -> None:
+    read = dict((r.id, (r, seq)) for r, seq in store.live_records("vacancy", None, 10))
+    vector = np.ones((1, 8), dtype=np.float32)
+    store.upsert("vacancy", [replace(read["v2"][0], text="rewritten")], vector, vector, "e5")
+    before = store.generation()
+    coded = [
+        (replace(read[i][0], isco_code="7531", isco_source="coder"), read[i][1])
+        for i in ("v1", "v2")
+    ]
+    stored = store.recode_occupations("vacancy", coded, WriteAudit("cli", "recode_occupations"))
+    assert stored == ["v1"]
+    assert store.generation() == before + 1
+    assert store.changed_since("vacancy", before, 10) == ["v1"]
+    v1, v2 = store.get("vacancy", "v1"), store.get("vacancy", "v2")
+    assert (v1.isco_code, v1.isco_source) == ("7531", "coder")  # type: ignore[union-attr]
+    assert (v2.isco_code, v2.text) == (None, "rewritten")  # type: ignore[union-attr]
+    assert ("vacancy", "v1", "خیاط - خانم", "7531") in store.coded_sample(10)  # postings too
+    (entry,) = store.read_audit(action="recode_occupations")
+    assert entry.detail == {"count": {"vacancy": 1}, "ids": {"vacancy": ["v1"]}}
+    # Nothing left to store: no write, no audit entry.
+    assert store.recode_occupations("vacancy", coded[1:], WriteAudit("cli", "recode")) == []
+    assert store.recode_occupations("vacancy", [], WriteAudit("cli", "recode")) == []
+    assert store.generation() == before + 1
