@@ -358,6 +358,40 @@ def cmd_coding_quality(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_occupations(args: argparse.Namespace) -> int:
+    from karyab.service import build_encoder
+    from models.occupation_training import DecisionExample, train_occupation_coder
+    from storage.errors import StoreError
+    from storage.sql_store import SqlStore
+    from taxonomy.isco import load_isco
+
+    settings = _settings(args)
+    decisions: list[DecisionExample] = []
+    if args.from_decisions:
+        try:
+            store = SqlStore(settings.store_url)
+        except StoreError as error:
+            raise UsageError(str(error)) from None
+        try:
+            while page := store.occupation_decisions(limit=10_000, offset=len(decisions)):
+                decisions += [DecisionExample(d.title_key, d.title, d.code) for d in page]
+        finally:
+            store.close()
+    coder = train_occupation_coder(
+        load_isco(), build_encoder(settings), settings.models_dir, decisions
+    )
+    report = {
+        "fingerprint": coder.fingerprint,
+        "decisions": len(decisions),
+        "learned": len(coder.learned_from_),
+        "held_out_for_checks": len(decisions) - len(coder.learned_from_),
+        "threshold": float(coder.threshold_),
+        "oof_accuracy": round(float(coder.oof_accuracy_), 4),
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0
+
+
 def cmd_recode_occupations(args: argparse.Namespace) -> int:
     from karyab.service import Karyab
 
@@ -572,18 +606,28 @@ def cmd_evaluate_occupations(args: argparse.Namespace) -> int:
         FORM_METRICS,
         TEXT_FORMS,
         OccupationCodingEvaluator,
+        decision_learning_holdout,
         load_labelled,
     )
     from evaluation.occupation_report import write_report
     from karyab.service import build_encoder
-    from models.occupation_training import ensure_occupation_coder
+    from models.occupation_training import ensure_occupation_coder, training_examples
     from taxonomy.isco import load_isco
 
     labels = Path(args.labels) if args.labels else LABELLED_OCCUPATIONS
     if not labels.is_file():
         raise UsageError(f"no such labelled set: {labels}")
+    if not 0 <= args.learning_splits <= 20:
+        raise UsageError("--learning-splits must be between 0 and 20")
     settings = _settings(args)
-    coder = ensure_occupation_coder(load_isco(), build_encoder(settings), settings.models_dir)
+    taxonomy = load_isco()
+    coder = ensure_occupation_coder(taxonomy, build_encoder(settings), settings.models_dir)
+    if coder.learned_from_:
+        logger.warning(
+            "the coder in use learned from %d decisions of this data dir's store: if they "
+            "include labelled titles, these figures are in-sample",
+            len(coder.learned_from_),
+        )
     evaluator = OccupationCodingEvaluator(load_labelled(labels))
     started = time.perf_counter()
     predictions = evaluator.predictions(coder)
@@ -595,16 +639,21 @@ def cmd_evaluate_occupations(args: argparse.Namespace) -> int:
         }
         for form in TEXT_FORMS
     }
-    metrics = write_report(
-        evaluator,
-        predictions,
-        Path(args.report),
-        extra={
-            "titles_per_second": len(predictions) / seconds,
-            "encoder": coder.encoder.name,
-            "by_text_form": by_form,
-        },
-    )
+    extra: dict[str, object] = {
+        "titles_per_second": len(predictions) / seconds,
+        "encoder": coder.encoder.name,
+        "decisions_learned": len(coder.learned_from_),
+        "by_text_form": by_form,
+    }
+    if args.learning_splits:
+        texts, codes = training_examples(taxonomy)
+        extra["decision_learning"] = {
+            "splits": args.learning_splits,
+            **decision_learning_holdout(
+                evaluator.items, coder, texts, codes, splits=args.learning_splits
+            ),
+        }
+    metrics = write_report(evaluator, predictions, Path(args.report), extra=extra)
     print(json.dumps(metrics, indent=2))
     return 0
 
@@ -883,6 +932,23 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(quality)
     quality.set_defaults(func=cmd_coding_quality)
 
+    train = commands.add_parser(
+        "train-occupations",
+        help="train the occupation coder again, with people's decisions if asked",
+        description="Train the occupation coder on the project's data and, with "
+        "--from-decisions, on the codes people gave titles in this store (four in five of "
+        "them, by title key, each weighing five index titles; the fifth is kept out so the "
+        "coder can still be measured on titles it has not seen: coding-quality). The new "
+        "coder is the one every command and a restarted service load; without "
+        "--from-decisions the project's own coder is again. Then run recode-occupations. "
+        "Prints the coder's fingerprint and counts as JSON.",
+    )
+    train.add_argument(
+        "--from-decisions", action="store_true", help="learn from people's decisions too"
+    )
+    _add_common(train)
+    train.set_defaults(func=cmd_train_occupations)
+
     recode = commands.add_parser(
         "recode-occupations",
         help="code the stored records again with the cut and the decisions in use",
@@ -967,6 +1033,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--report", required=True, help="folder for the report files")
     evaluate.add_argument("--labels", help="labelled TSV (default: the bundled set)")
+    evaluate.add_argument(
+        "--learning-splits",
+        type=int,
+        default=0,
+        help="also measure what people's decisions teach the coder: on N random halvings, "
+        "teach one half as decisions and code the other (about a minute each; default 0)",
+    )
     _add_common(evaluate)
     evaluate.set_defaults(func=cmd_evaluate_occupations)
 

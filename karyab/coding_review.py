@@ -116,6 +116,7 @@ class CodingQuality:
     proposed: CheckedCut | None  # the lowest cut meeting the target on them, if enough
     set_by: str | None = None  # who set the cut in use from checks, and when
     set_at: str | None = None
+    learned: int = 0  # decisions the coder was trained on: not checks of it
 
     def as_dict(self) -> dict[str, object]:
         """The report as plain data (the CLI prints it, the API answers it)."""
@@ -127,6 +128,7 @@ class CodingQuality:
             "proposed": self.proposed.as_dict() if self.proposed else None,
             "set_by": self.set_by,
             "set_at": self.set_at,
+            "learned": self.learned,
         }
 
 
@@ -361,7 +363,9 @@ class CodingReview:
         target = self.coder.target_error if target_error is None else target_error
         if not 0 < target < MAX_TARGET_ERROR:
             raise ThresholdError(f"the target error must lie between 0 and {MAX_TARGET_ERROR}")
-        decisions = self._all_decisions()
+        everything = self._all_decisions()
+        # What the coder was trained on would measure it in-sample.
+        decisions = [d for d in everything if d.title_key not in self.coder.learned_from_]
         predictions = self.coder.predict([d.title for d in decisions], top_k=1)
         confidence = np.array([p.confidence for p in predictions], dtype=float)
         correct = np.array(
@@ -377,6 +381,7 @@ class CodingReview:
             proposed=cut_for_target(confidence, correct, target),
             set_by=kept.get("actor"),
             set_at=kept.get("set_at"),
+            learned=len(everything) - len(decisions),
         )
 
     def apply_threshold(self, actor: str, target_error: float | None = None) -> CodingQuality:

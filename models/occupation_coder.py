@@ -22,9 +22,10 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import torch
@@ -135,10 +136,20 @@ class OccupationCoder:
 
     # -- training ---------------------------------------------------------------------
 
-    def fit(self, texts: Sequence[str], codes: Sequence[str]) -> OccupationCoder:
-        """Learn from (title or text, 4-digit code) examples."""
+    def fit(
+        self,
+        texts: Sequence[str],
+        codes: Sequence[str],
+        *,
+        always_train: Sequence[bool] | None = None,
+    ) -> OccupationCoder:
+        """Learn from (title or text, 4-digit code) examples. Those marked ``always_train``
+        (people's decisions, repeated for weight) are never held out, so the out-of-fold
+        calibration and cut come from the rest alone."""
         if len(texts) != len(codes) or not texts:
             raise ValueError("texts and codes must be non-empty and of equal length")
+        if always_train is not None and len(always_train) != len(texts):
+            raise ValueError("always_train must have one flag per text")
         unknown = sorted({c for c in codes if c not in self.taxonomy})
         if unknown:
             raise ValueError(f"unknown ISCO codes in training data: {unknown[:10]}")
@@ -164,9 +175,13 @@ class OccupationCoder:
             code: float(np.log1p(counts[i]) / np.log1p(counts.max()))
             for i, code in enumerate(self.codes_)
         }
+        # Keys of the people's decisions learned from, set by the trainer (models/
+        # occupation_training.py): their checks would be in-sample.
+        self.learned_from_: frozenset[str] = frozenset()
         self._prepare()
 
-        folds = self._folds(y)
+        fixed = np.zeros(len(keys), bool) if always_train is None else np.asarray(always_train)
+        folds = self._folds(y, fixed)
         # The fold classifiers and the final one are independent, and liblinear releases
         # the GIL: train them all at once in threads (the first start waits on this).
         everything = np.arange(len(keys))
@@ -214,11 +229,11 @@ class OccupationCoder:
         self.classifier_ = classifiers[-1]
         return self
 
-    def _folds(self, y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-        counts = np.bincount(y)
+    def _folds(self, y: np.ndarray, fixed: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         n_splits = max(2, self.n_folds)
+        counts = np.bincount(y[~fixed], minlength=len(self.codes_))
         # Codes with fewer examples than folds cannot be stratified; they stay in training.
-        single = np.isin(y, np.flatnonzero(counts < n_splits))
+        single = np.isin(y, np.flatnonzero(counts < n_splits)) | fixed
         index = np.flatnonzero(~single)
         splitter = StratifiedKFold(n_splits, shuffle=True, random_state=self.random_state)
         folds = []
@@ -267,7 +282,10 @@ class OccupationCoder:
         "classifier_",
         "target_error",
         "random_state",
+        "learned_from_",
     )
+    # Kept by coders trained before the attribute existed: read with this default.
+    _STATE_DEFAULTS: ClassVar[Mapping[str, object]] = {"learned_from_": frozenset()}
 
     def state(self) -> dict[str, object]:
         """The fitted state, without the taxonomy and encoder (which are passed in)."""
@@ -279,7 +297,7 @@ class OccupationCoder:
     ) -> OccupationCoder:
         coder = cls(taxonomy, encoder)
         for name in cls._STATE:
-            setattr(coder, name, state[name])
+            setattr(coder, name, state[name] if name in state else cls._STATE_DEFAULTS[name])
         coder._prepare()
         return coder
 

@@ -23,6 +23,7 @@ COMMANDS = [
     "decide-occupations",
     "coding-quality",
     "recode-occupations",
+    "train-occupations",
 ]
 
 
@@ -415,6 +416,32 @@ def test_coding_quality_and_the_check_sample(
     assert main(["coding-quality", "--apply", *common]) == 2
     assert "at least 50" in capsys.readouterr().err
     assert main(["coding-quality", "--reset", *common]) == 0
+
+
+def test_train_occupations_learns_from_the_store_s_decisions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from models.occupation_training import held_out_for_checks
+
+    monkeypatch.setattr("models.occupation_training.training_examples", _training_slice)
+    common = ["--data-dir", str(tmp_path / "data"), "--encoder", "hashing"]
+    rows = [{"title": f"کارمند دفتر فنی {i}", "code": "3313"} for i in range(30)]
+    assert main(["decide-occupations", str(_jsonl(tmp_path / "d.jsonl", rows)), *common]) == 0
+    capsys.readouterr()
+
+    assert main(["train-occupations", "--from-decisions", *common]) == 0
+    report = json.loads(capsys.readouterr().out)
+    held = sum(held_out_for_checks(f"کارمنددفترفنی{i}") for i in range(30))
+    assert (report["decisions"], report["held_out_for_checks"]) == (30, held)
+    assert report["learned"] == 30 - held > 0
+    assert main(["coding-quality", *common]) == 0
+    quality = json.loads(capsys.readouterr().out)
+    assert (quality["checks"], quality["learned"]) == (held, 30 - held)
+
+    assert main(["train-occupations", *common]) == 0  # back to the project's own coder
+    assert json.loads(capsys.readouterr().out)["learned"] == 0
+    assert main(["coding-quality", *common]) == 0
+    assert json.loads(capsys.readouterr().out)["checks"] == 30
 
 
 def test_recode_occupations_follows_a_stricter_cut(

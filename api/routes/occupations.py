@@ -248,7 +248,9 @@ class CutPublic(BaseModel):
 
 class QualityResponse(BaseModel):
     target_error: float
-    checks: int = Field(description="Titles people have coded (their decisions)")
+    checks: int = Field(
+        description="Titles people have coded (their decisions) that the coder was not trained on"
+    )
     source: Literal["coder", "checks"] = Field(
         description="Where the cut in use comes from: the coder's training, or people's checks"
     )
@@ -258,6 +260,10 @@ class QualityResponse(BaseModel):
     )
     set_by: str | None
     set_at: str | None
+    learned: int = Field(
+        description="Decisions the coder was trained on (karyab train-occupations "
+        "--from-decisions): not counted as checks"
+    )
 
     @classmethod
     def of(cls, quality: CodingQuality) -> QualityResponse:

@@ -5,6 +5,7 @@ The small coder knows ten unit groups; its own cut (0.77) auto-codes «حساب�
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -209,3 +210,18 @@ def test_an_unreadable_stored_cut_falls_back_to_the_coders_own(
     assert review.threshold() == (small_coder.threshold_, "coder")
     with pytest.raises(ThresholdError):
         review.quality(target_error=1.5)
+
+
+def test_decisions_the_coder_learned_from_are_not_checks_of_it(
+    engine: Karyab, small_coder: OccupationCoder
+) -> None:
+    engine.decide_occupations(
+        [("حسابدار", "3313"), ("پرستار", "2221"), ("خیاط", "7531")], actor="office-1"
+    )
+    taught = copy.copy(small_coder)
+    taught.learned_from_ = frozenset({_key("حسابدار")})
+    quality = CodingReview(engine.store, taught, taught.taxonomy).quality()
+    assert (quality.checks, quality.learned) == (2, 1)
+    assert quality.in_use.errors == 0  # the accountant, wrong at 0.8, is not counted
+    assert quality.as_dict()["learned"] == 1
+    assert CodingReview(engine.store, small_coder, small_coder.taxonomy).quality().checks == 3
