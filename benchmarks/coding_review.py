@@ -73,7 +73,7 @@ def main() -> None:
 
     from karyab.coding_review import CodingReview
     from karyab.records import Vacancy
-    from karyab.service import build_encoder
+    from karyab.service import build_coder_encoder
     from karyab.settings import Settings
     from models.occupation_training import ensure_occupation_coder
     from storage.schema import postings
@@ -84,7 +84,7 @@ def main() -> None:
     if args.data_dir:
         overrides["data_dir"] = args.data_dir
     settings = Settings(**overrides)  # type: ignore[arg-type]
-    coder = ensure_occupation_coder(load_isco(), build_encoder(settings), settings.models_dir)
+    coder = ensure_occupation_coder(load_isco(), build_coder_encoder(settings), settings.models_dir)
 
     with tempfile.TemporaryDirectory() as folder:
         store = SqlStore(sqlite_url(Path(folder) / "review.sqlite3"))

@@ -31,7 +31,7 @@ def main() -> None:
 
     from evaluation.occupation import load_labelled
     from karyab.cli import LABELLED_OCCUPATIONS
-    from karyab.service import build_encoder
+    from karyab.service import build_coder_encoder
     from karyab.settings import Settings
     from models.occupation_coder import title_key
     from models.occupation_training import ensure_occupation_coder, training_examples
@@ -41,7 +41,7 @@ def main() -> None:
     if args.data_dir:
         overrides["data_dir"] = args.data_dir
     settings = Settings(**overrides)  # type: ignore[arg-type]
-    coder = ensure_occupation_coder(load_isco(), build_encoder(settings), settings.models_dir)
+    coder = ensure_occupation_coder(load_isco(), build_coder_encoder(settings), settings.models_dir)
     titles = [item.title for item in load_labelled(LABELLED_OCCUPATIONS)]
     texts, codes = training_examples(load_isco())
 

@@ -44,7 +44,7 @@ def main() -> None:
 
     from demo import load_demo_vacancies
     from evaluation.skills import load_annotated
-    from karyab.service import build_encoder, build_skill_inferencer
+    from karyab.service import build_coder_encoder, build_encoder, build_skill_inferencer
     from karyab.settings import Settings
     from models.occupation_training import ensure_occupation_coder
     from skills.implicit import ImplicitSkillMatcher
@@ -53,7 +53,9 @@ def main() -> None:
 
     settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))  # type: ignore[arg-type]
     encoder = build_encoder(settings)
-    coder = ensure_occupation_coder(load_isco(), encoder, settings.models_dir)
+    coder = ensure_occupation_coder(
+        load_isco(), build_coder_encoder(settings, encoder), settings.models_dir
+    )
     full = build_skill_inferencer(settings, encoder, coder)
     explicit_only = SkillInferencer(full.taxonomy, full.gazetteer)
 

@@ -253,7 +253,7 @@ def cmd_convert_model(args: argparse.Namespace) -> int:
 def cmd_code_occupations(args: argparse.Namespace) -> int:
     from karyab.coding_review import CodingReview
     from karyab.jsonl import JsonlInputError, read_text_records, write_jsonl
-    from karyab.service import build_encoder
+    from karyab.service import build_coder_encoder
     from models.occupation_training import ensure_occupation_coder
     from storage.errors import StoreError
     from storage.sql_store import SqlStore
@@ -267,7 +267,7 @@ def cmd_code_occupations(args: argparse.Namespace) -> int:
     except JsonlInputError as error:
         raise UsageError(str(error)) from None
     taxonomy = load_isco()
-    coder = ensure_occupation_coder(taxonomy, build_encoder(settings), settings.models_dir)
+    coder = ensure_occupation_coder(taxonomy, build_coder_encoder(settings), settings.models_dir)
     # As the API codes: people's decisions first, and the cut set from their checks.
     try:
         store = SqlStore(settings.store_url)
@@ -359,7 +359,7 @@ def cmd_coding_quality(args: argparse.Namespace) -> int:
 
 
 def cmd_train_occupations(args: argparse.Namespace) -> int:
-    from karyab.service import build_encoder
+    from karyab.service import build_coder_encoder
     from models.occupation_training import DecisionExample, train_occupation_coder
     from storage.errors import StoreError
     from storage.sql_store import SqlStore
@@ -378,7 +378,7 @@ def cmd_train_occupations(args: argparse.Namespace) -> int:
         finally:
             store.close()
     coder = train_occupation_coder(
-        load_isco(), build_encoder(settings), settings.models_dir, decisions
+        load_isco(), build_coder_encoder(settings), settings.models_dir, decisions
     )
     report = {
         "fingerprint": coder.fingerprint,
@@ -452,7 +452,7 @@ def cmd_decide_occupations(args: argparse.Namespace) -> int:
 
 def _skill_inferencer(settings: Settings, *, with_occupation: bool) -> SkillInferencer:
     """The inferencer the skills commands use; the occupation coder is trained on first use."""
-    from karyab.service import build_encoder, build_skill_inferencer
+    from karyab.service import build_coder_encoder, build_encoder, build_skill_inferencer
 
     encoder = build_encoder(settings)
     coder = None
@@ -460,7 +460,9 @@ def _skill_inferencer(settings: Settings, *, with_occupation: bool) -> SkillInfe
         from models.occupation_training import ensure_occupation_coder
         from taxonomy.isco import load_isco
 
-        coder = ensure_occupation_coder(load_isco(), encoder, settings.models_dir)
+        coder = ensure_occupation_coder(
+            load_isco(), build_coder_encoder(settings, encoder), settings.models_dir
+        )
     return build_skill_inferencer(settings, encoder, coder)
 
 
@@ -554,7 +556,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     """Placement quality of every system on a generated market, both directions."""
     from evaluation.placement import Engine, HarnessConfig, ensure_ranker, run_placement
     from evaluation.placement_report import write_report
-    from karyab.service import build_encoder, build_skill_inferencer
+    from karyab.service import build_coder_encoder, build_encoder, build_skill_inferencer
     from models.occupation_training import ensure_occupation_coder
     from taxonomy.isco import load_isco
 
@@ -565,7 +567,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise UsageError(f"--report {folder} exists and is not a folder")
     settings = _settings(args)
     encoder = build_encoder(settings)
-    coder = ensure_occupation_coder(load_isco(), encoder, settings.models_dir)
+    coder = ensure_occupation_coder(
+        load_isco(), build_coder_encoder(settings, encoder), settings.models_dir
+    )
     engine = Engine(encoder, coder, build_skill_inferencer(settings, encoder, coder))
     settings_to_run = ("standard", "untuned") if args.setting == "both" else (args.setting,)
     results: dict[str, object] = {}
@@ -610,7 +614,7 @@ def cmd_evaluate_occupations(args: argparse.Namespace) -> int:
         load_labelled,
     )
     from evaluation.occupation_report import write_report
-    from karyab.service import build_encoder
+    from karyab.service import build_coder_encoder
     from models.occupation_training import ensure_occupation_coder, training_examples
     from taxonomy.isco import load_isco
 
@@ -621,7 +625,7 @@ def cmd_evaluate_occupations(args: argparse.Namespace) -> int:
         raise UsageError("--learning-splits must be between 0 and 20")
     settings = _settings(args)
     taxonomy = load_isco()
-    coder = ensure_occupation_coder(taxonomy, build_encoder(settings), settings.models_dir)
+    coder = ensure_occupation_coder(taxonomy, build_coder_encoder(settings), settings.models_dir)
     if coder.learned_from_:
         logger.warning(
             "the coder in use learned from %d decisions of this data dir's store: if they "

@@ -95,6 +95,28 @@ def build_encoder(settings: Settings) -> Encoder:
     return E5Encoder(report.path, threads=settings.threads, int8=settings.encoder_int8)
 
 
+def build_coder_encoder(settings: Settings, encoder: Encoder | None = None) -> Encoder:
+    """The encoder the occupation coder uses: e5 with each token's activations quantised on
+    their own (models.token_int8), so that a title gets the same code and confidence
+    however it is batched. It shares the token embeddings of ``encoder`` when that is the
+    e5 encoder of the same model."""
+    if settings.encoder == "hashing":
+        return encoder if isinstance(encoder, HashingEncoder) else HashingEncoder()
+    from models.convert import ensure_model
+
+    report = ensure_model(settings.models_dir)
+    shared = (
+        encoder if isinstance(encoder, E5Encoder) and encoder.model_dir == report.path else None
+    )
+    return E5Encoder(
+        report.path,
+        threads=settings.threads,
+        int8=settings.encoder_int8,
+        per_token=True,
+        embeddings_from=shared,
+    )
+
+
 def static_corpus(taxonomy: SkillTaxonomy) -> list[str]:
     """The words the static model must know: Persian (hazm's lexicon), the title index and
     every skill label."""
@@ -224,7 +246,9 @@ class Karyab:
         if occupation_coder is None and settings.occupation_coder:
             from models.occupation_training import ensure_occupation_coder
 
-            occupation_coder = ensure_occupation_coder(load_isco(), encoder, settings.models_dir)
+            occupation_coder = ensure_occupation_coder(
+                load_isco(), build_coder_encoder(settings, encoder), settings.models_dir
+            )
         if skills is None and settings.skills:
             skills = build_skill_inferencer(settings, encoder, occupation_coder)
         if ranker is None and settings.ranker:

@@ -12,7 +12,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -61,7 +61,15 @@ class E5Encoder:
     long CV is not silently cut to its first page.
     """
 
-    def __init__(self, model_dir: Path, *, threads: int | None = None, int8: bool = True) -> None:
+    def __init__(
+        self,
+        model_dir: Path,
+        *,
+        threads: int | None = None,
+        int8: bool = True,
+        per_token: bool = False,
+        embeddings_from: E5Encoder | None = None,
+    ) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -69,9 +77,18 @@ class E5Encoder:
             torch.set_num_threads(threads)
         self.model_dir = Path(model_dir)
         self.int8 = int8
+        self.per_token = per_token and int8
         self._model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
         self._model.eval()
-        if int8:
+        if embeddings_from is not None:
+            # The token embeddings are most of the model (250,002 x 384 floats) and are not
+            # quantised: a second encoder of the same model shares them.
+            _embedding_owner(self._model).word_embeddings = _embedding_owner(
+                embeddings_from._model
+            ).word_embeddings
+        if self.per_token:
+            _quantize_linear_layers_per_token(self._model)
+        elif int8:
             _quantize_linear_layers(self._model)
         self._max_tokens = int(self._model.max_seq_length or 512) - 2
         self._tokenizer = self._model.tokenizer
@@ -88,6 +105,8 @@ class E5Encoder:
     def name(self) -> str:
         # Vectors of the int8 and float models differ slightly: stores, indexes and trained
         # models made with one are not mixed with the other.
+        if self.per_token:
+            return f"e5:{self.model_dir.name}+int8tok"
         return f"e5:{self.model_dir.name}" + ("+int8" if self.int8 else "")
 
     def _windows(self, text: str, prompt: str) -> list[tuple[str, int]]:
@@ -176,6 +195,28 @@ def _quantize_linear_layers(model: object) -> None:
         torch.ao.quantization.quantize_dynamic(
             model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
         )
+
+
+def _embedding_owner(model: object) -> Any:
+    """The module holding the transformer's token embeddings."""
+    return model[0].auto_model.embeddings  # type: ignore[index]
+
+
+def _quantize_linear_layers_per_token(model: object) -> None:
+    """Replace the model's linear layers, in place, by int8 ones that quantise each token's
+    activations on their own (:class:`models.token_int8.TokenInt8Linear`)."""
+    import torch
+
+    from models.token_int8 import TokenInt8Linear
+
+    def swap(module: torch.nn.Module) -> None:
+        for name, child in module.named_children():
+            if isinstance(child, torch.nn.Linear):
+                setattr(module, name, TokenInt8Linear(child))
+            else:
+                swap(child)
+
+    swap(model)  # type: ignore[arg-type]
 
 
 class HashingEncoder:

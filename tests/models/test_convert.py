@@ -101,3 +101,26 @@ def test_int8_layers_stay_close_to_the_float_model(e5_encoder, e5_float_encoder)
     assert cosines.mean() >= 0.96 and cosines.min() >= 0.90, (cosines.mean(), cosines.min())
     quantised = [m for m in e5_encoder._model.modules() if "quantized" in type(m).__module__]
     assert quantised, "no int8 layers"
+
+
+@pytest.mark.slow
+def test_the_coder_s_encoder_codes_a_title_alike_in_any_batch(e5_encoder, e5_float_encoder) -> None:  # type: ignore[no-untyped-def]
+    """Per-token int8 (the occupation coder's): a text's vector is its own, whatever it is
+    batched with, and closer to the float model's than the per-batch int8 one."""
+    from models.encoder import E5Encoder
+
+    coder_encoder = E5Encoder(e5_encoder.model_dir, per_token=True, embeddings_from=e5_encoder)
+    assert coder_encoder.name.endswith("+int8tok") and coder_encoder.name != e5_encoder.name
+    shared = coder_encoder._model[0].auto_model.embeddings.word_embeddings
+    assert shared is e5_encoder._model[0].auto_model.embeddings.word_embeddings
+    texts = agreement_texts()[:64]
+    in_order = coder_encoder.encode(texts, "query", batch_size=64)
+    in_fives = coder_encoder.encode(texts, "query", batch_size=5)
+    assert np.sum(in_order * in_fives, axis=1).min() >= 0.998
+    per_batch = e5_encoder.encode(texts, "query", batch_size=64)
+    per_batch_fives = e5_encoder.encode(texts, "query", batch_size=5)
+    assert np.sum(per_batch * per_batch_fives, axis=1).min() < 0.998  # what it fixes
+    reference = e5_float_encoder.encode(texts, "query")
+    assert (
+        np.sum(in_order * reference, axis=1).mean() > np.sum(per_batch * reference, axis=1).mean()
+    )
