@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +14,6 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from karyab.coding_review import CodingReview, ThresholdError, decision_key
 from karyab.service import Karyab
-from karyab.settings import Settings
 from models.encoder import HashingEncoder
 from models.occupation_coder import OccupationCoder, occupation_key
 from models.selective_coding import MIN_AUTO_CODED_CHECKS
@@ -34,11 +32,8 @@ ADS = [
 
 
 @pytest.fixture()
-def engine(tmp_path: Path, small_coder: OccupationCoder) -> Iterator[Karyab]:
-    settings = Settings(data_dir=tmp_path, encoder="hashing", load_demo=False, skills=False)
-    engine = Karyab.open(settings, HashingEncoder(), occupation_coder=small_coder)
-    yield engine
-    engine.close()
+def engine(coding_engine: Karyab) -> Karyab:
+    return coding_engine
 
 
 @pytest.fixture()

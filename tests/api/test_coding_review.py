@@ -14,8 +14,6 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from karyab.service import Karyab
-from karyab.settings import Settings
-from models.encoder import HashingEncoder
 from models.occupation_coder import OccupationCoder
 
 TAILOR_ADS = [
@@ -27,11 +25,8 @@ TAILOR_SEEKER = {"id": "js-t", "title": "خياط", "text": "ده سال دوخ�
 
 
 @pytest.fixture()
-def engine(tmp_path: Path, small_coder: OccupationCoder) -> Iterator[Karyab]:
-    settings = Settings(data_dir=tmp_path, encoder="hashing", load_demo=False, skills=False)
-    engine = Karyab.open(settings, HashingEncoder(), occupation_coder=small_coder)
-    yield engine
-    engine.close()
+def engine(coding_engine: Karyab) -> Karyab:
+    return coding_engine
 
 
 @pytest.fixture()

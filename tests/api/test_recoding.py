@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +17,6 @@ from api.main import create_app
 from karyab.coding_review import CodingReview, RecodeCounts
 from karyab.records import Vacancy
 from karyab.service import Karyab
-from karyab.settings import Settings
 from models.encoder import HashingEncoder
 from models.occupation_coder import OccupationCoder
 
@@ -33,11 +31,8 @@ ADS = [
 
 
 @pytest.fixture()
-def engine(tmp_path: Path, small_coder: OccupationCoder) -> Iterator[Karyab]:
-    settings = Settings(data_dir=tmp_path, encoder="hashing", load_demo=False, skills=False)
-    engine = Karyab.open(settings, HashingEncoder(), occupation_coder=small_coder)
-    yield engine
-    engine.close()
+def engine(coding_engine: Karyab) -> Karyab:
+    return coding_engine
 
 
 @pytest.fixture()
