@@ -82,7 +82,9 @@ class E5Encoder:
         self._model.eval()
         if embeddings_from is not None:
             # The token embeddings are most of the model (250,002 x 384 floats) and are not
-            # quantised: a second encoder of the same model shares them.
+            # quantised: a second encoder of the same model uses the first one's. (Its own
+            # loaded copy stays mapped with the rest of its weights file: the second encoder
+            # still costs about 400 MB of memory.)
             _embedding_owner(self._model).word_embeddings = _embedding_owner(
                 embeddings_from._model
             ).word_embeddings
