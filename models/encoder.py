@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -68,7 +69,7 @@ class E5Encoder:
         threads: int | None = None,
         int8: bool = True,
         per_token: bool = False,
-        embeddings_from: E5Encoder | None = None,
+        built_from: E5Encoder | None = None,
     ) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
@@ -78,20 +79,26 @@ class E5Encoder:
         self.model_dir = Path(model_dir)
         self.int8 = int8
         self.per_token = per_token and int8
-        self._model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
-        self._model.eval()
-        if embeddings_from is not None:
-            # The token embeddings are most of the model (250,002 x 384 floats) and are not
-            # quantised: a second encoder of the same model uses the first one's. (Its own
-            # loaded copy stays mapped with the rest of its weights file: the second encoder
-            # still costs about 400 MB of memory.)
-            _embedding_owner(self._model).word_embeddings = _embedding_owner(
-                embeddings_from._model
-            ).word_embeddings
-        if self.per_token:
-            _quantize_linear_layers_per_token(self._model)
-        elif int8:
-            _quantize_linear_layers(self._model)
+        if built_from is not None and self.per_token and built_from.model_dir == self.model_dir:
+            # A second encoder of a loaded model (the occupation coder's beside matching's)
+            # is built from it, not loaded again: it shares the tokenizer (about 280 MB for
+            # XLM-R's 250,002 pieces) and the token embeddings (384 MB), and reads only its
+            # linear layers' weights.
+            self._model: Any = _per_token_twin(built_from._model, self.model_dir / _WEIGHTS_FILE)
+        else:
+            self._model = SentenceTransformer(
+                str(self.model_dir), device="cpu", local_files_only=True
+            )
+            self._model.eval()
+            if built_from is not None:
+                _embedding_owner(self._model).word_embeddings = _embedding_owner(
+                    built_from._model
+                ).word_embeddings
+            if self.per_token:
+                _quantize_linear_layers_per_token(self._model)
+            elif int8:
+                _quantize_linear_layers(self._model)
+            _serialise_calls(self._model.tokenizer)
         self._max_tokens = int(self._model.max_seq_length or 512) - 2
         self._tokenizer = self._model.tokenizer
         dim = self._model.get_embedding_dimension()
@@ -204,6 +211,87 @@ def _embedding_owner(model: object) -> Any:
     return model[0].auto_model.embeddings  # type: ignore[index]
 
 
+_WEIGHTS_FILE = "model.safetensors"
+
+
+def _per_token_twin(model: Any, weights_file: Path) -> Any:
+    """A copy of the loaded sentence-transformers ``model`` whose linear layers quantise each
+    token on its own, built from the float weights in ``weights_file``. The copy shares the
+    token embeddings and the tokenizer (whose calls :func:`_serialise_calls` makes safe
+    from several threads) with ``model`` and copies the small rest (layer norms, position
+    embeddings); ``model``'s own linear layers, whether float or already quantised, are
+    neither copied nor touched."""
+    import copy
+
+    import torch
+    from safetensors import safe_open
+
+    from models.token_int8 import TokenInt8Linear
+
+    embeddings = _embedding_owner(model).word_embeddings
+    tokenizer = model.tokenizer
+    shared: dict[int, Any] = {id(embeddings): embeddings, id(tokenizer): tokenizer}
+    shared.update((id(m), m) for m in model.modules() if _is_linear(m))
+    twin = copy.deepcopy(model, shared)
+    transformer = twin[0].auto_model
+    with safe_open(str(weights_file), framework="pt") as weights:
+        names = set(weights.keys())
+
+        def swap(module: torch.nn.Module, prefix: str) -> None:
+            for name, child in module.named_children():
+                path = f"{prefix}{name}"
+                if not _is_linear(child):
+                    swap(child, f"{path}.")
+                    continue
+                if f"{path}.weight" not in names:
+                    raise ValueError(f"{weights_file} has no weights for the layer {path}")
+                bias = weights.get_tensor(f"{path}.bias") if f"{path}.bias" in names else None
+                setattr(module, name, TokenInt8Linear(weights.get_tensor(f"{path}.weight"), bias))
+
+        swap(transformer, "")
+    twin.eval()
+    return twin
+
+
+def _serialise_calls(tokenizer: Any) -> None:
+    """Make ``tokenizer`` tokenise one call at a time.
+
+    A fast tokenizer sets padding and truncation on its Rust tokenizer before each call, and
+    the settings are shared: the model pads its batches, while :meth:`E5Encoder._windows`
+    and :meth:`E5Encoder.heads` count tokens unpadded. From two threads (the API codes
+    occupations on several at once) a batch could run with the other call's settings and
+    come out ragged: 2 of 40,000 calls from four threads failed so. The lock wraps
+    ``__call__``, which sentence-transformers and this module both use; tokenising a batch
+    takes a millisecond or two.
+    """
+    base = type(tokenizer)
+    if getattr(base, "_karyab_serialised", False):
+        return
+    lock = threading.Lock()
+
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return base.__call__(self, *args, **kwargs)
+
+    # A subclass rather than a wrapper: sentence-transformers checks the tokenizer's type.
+    tokenizer.__class__ = type(
+        base.__name__,
+        (base,),
+        {"__call__": call, "_karyab_serialised": True, "__module__": base.__module__},
+    )
+
+
+def _is_linear(module: object) -> bool:
+    """A float linear layer or one of its int8 replacements."""
+    import torch
+
+    from models.token_int8 import TokenInt8Linear
+
+    return isinstance(
+        module, (torch.nn.Linear, torch.ao.nn.quantized.dynamic.Linear, TokenInt8Linear)
+    )
+
+
 def _quantize_linear_layers_per_token(model: object) -> None:
     """Replace the model's linear layers, in place, by int8 ones that quantise each token's
     activations on their own (:class:`models.token_int8.TokenInt8Linear`)."""
@@ -214,7 +302,7 @@ def _quantize_linear_layers_per_token(model: object) -> None:
     def swap(module: torch.nn.Module) -> None:
         for name, child in module.named_children():
             if isinstance(child, torch.nn.Linear):
-                setattr(module, name, TokenInt8Linear(child))
+                setattr(module, name, TokenInt8Linear.from_linear(child))
             else:
                 swap(child)
 

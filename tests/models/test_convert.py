@@ -109,11 +109,22 @@ def test_the_coder_s_encoder_codes_a_title_alike_in_any_batch(e5_encoder, e5_flo
     batched with, and closer to the float model's than the per-batch int8 one."""
     from models.encoder import E5Encoder
 
-    coder_encoder = E5Encoder(e5_encoder.model_dir, per_token=True, embeddings_from=e5_encoder)
+    texts = agreement_texts()[:64]
+    before = e5_encoder.encode(texts, "query", batch_size=64)
+    coder_encoder = E5Encoder(e5_encoder.model_dir, per_token=True, built_from=e5_encoder)
     assert coder_encoder.name.endswith("+int8tok") and coder_encoder.name != e5_encoder.name
+    # Built from the loaded model, not loaded again: the big parts are shared...
     shared = coder_encoder._model[0].auto_model.embeddings.word_embeddings
     assert shared is e5_encoder._model[0].auto_model.embeddings.word_embeddings
-    texts = agreement_texts()[:64]
+    assert coder_encoder._model.tokenizer is e5_encoder._model.tokenizer
+    # ...the profile encoder is untouched, and the result is that of a model of its own.
+    np.testing.assert_array_equal(e5_encoder.encode(texts, "query", batch_size=64), before)
+    loaded = E5Encoder(e5_encoder.model_dir, per_token=True)
+    np.testing.assert_array_equal(
+        coder_encoder.encode(texts, "query", batch_size=64),
+        loaded.encode(texts, "query", batch_size=64),
+    )
+    del loaded
     in_order = coder_encoder.encode(texts, "query", batch_size=64)
     in_fives = coder_encoder.encode(texts, "query", batch_size=5)
     assert np.sum(in_order * in_fives, axis=1).min() >= 0.998
@@ -124,3 +135,53 @@ def test_the_coder_s_encoder_codes_a_title_alike_in_any_batch(e5_encoder, e5_flo
     assert (
         np.sum(in_order * reference, axis=1).mean() > np.sum(per_batch * reference, axis=1).mean()
     )
+
+
+@pytest.mark.slow
+def test_the_shared_tokenizer_tokenises_one_call_at_a_time(e5_encoder) -> None:  # type: ignore[no-untyped-def]
+    """The model's padded batches and the encoder's unpadded token counts set the tokenizer's
+    shared padding in turn: two calls at once could run one with the other's settings (a
+    ragged batch), so calls from several threads (API requests) take turns."""
+    import threading
+    import time
+
+    tokenizer = e5_encoder._model.tokenizer
+    backend = tokenizer._tokenizer
+    inside = 0
+    most_inside = 0
+    count = threading.Lock()
+
+    class Slow:  # the Rust tokenizer, slowed so that calls would overlap
+        def __getattr__(self, name: str) -> object:
+            return getattr(backend, name)
+
+        def encode_batch(self, *args: object, **kwargs: object) -> object:
+            nonlocal inside, most_inside
+            with count:
+                inside += 1
+                most_inside = max(most_inside, inside)
+            time.sleep(0.02)
+            try:
+                return backend.encode_batch(*args, **kwargs)
+            finally:
+                with count:
+                    inside -= 1
+
+    def padded() -> None:
+        for _ in range(5):
+            tokenizer(["کارشناس", "کارشناس فروش در تهران"], padding=True, return_tensors="pt")
+
+    def counted() -> None:
+        for _ in range(5):
+            e5_encoder.heads(["کارشناس فروش در تهران"], 4)
+
+    tokenizer._tokenizer = Slow()
+    try:
+        threads = [threading.Thread(target=work) for work in (padded, counted, padded, counted)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        tokenizer._tokenizer = backend
+    assert most_inside == 1

@@ -13,7 +13,7 @@ from models.token_int8 import TokenInt8Linear
 def layers() -> tuple[torch.nn.Linear, TokenInt8Linear]:
     torch.manual_seed(0)
     linear = torch.nn.Linear(64, 96)
-    return linear, TokenInt8Linear(linear)
+    return linear, TokenInt8Linear.from_linear(linear)
 
 
 @pytest.mark.parametrize("rows", [1, 5, 16, 17, 40])
@@ -54,7 +54,7 @@ def test_without_bias() -> None:
     linear = torch.nn.Linear(32, 8, bias=False)
     with torch.no_grad():
         x = torch.randn(3, 32)
-        assert torch.allclose(TokenInt8Linear(linear)(x), linear(x), atol=0.05)
+        assert torch.allclose(TokenInt8Linear.from_linear(linear)(x), linear(x), atol=0.05)
 
 
 def test_the_coder_s_encoder_with_the_hashing_stand_in_is_that_encoder() -> None:
