@@ -25,8 +25,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
@@ -452,6 +453,8 @@ class CodingReview:
         dry_run: bool = False,
         page: int = 2_000,
         show_progress: bool = False,
+        stop: threading.Event | None = None,
+        progress: Callable[[str, RecodeCounts], None] | None = None,
     ) -> dict[str, RecodeCounts]:
         """Code the stored live records again as a new record would be coded now: people's
         decisions first, then the coder at the cut in use. Run it after a stricter (or
@@ -459,20 +462,25 @@ class CodingReview:
         the codes they got on write. Only codes the coder or a decision gave change; a code
         that came with a record stays. Each page is stored in one transaction, and a record
         written since it was read is left (its write coded it), so a run can be stopped and
-        run again. ``dry_run`` counts without writing."""
+        run again. ``dry_run`` counts without writing. ``stop``, once set, ends the run
+        after the page in hand; ``progress`` gets each kind's counts after every page."""
         threshold, _ = self.threshold()
         unsourced_cut = self._unsourced_cut()
         counts: dict[str, RecodeCounts] = {}
         # The coder's answer per title key, across pages: titles recur, and pages follow ids.
         predicted: dict[str, OccupationPrediction] = {}
         for each in (kind,) if kind else KINDS:
+            if stop and stop.is_set():
+                break
             total = self.store.count(each)
             tally = RecodeCounts()
             after: str | None = None
             with tqdm(
                 total=total, desc=f"coding {each} records again", disable=not show_progress
             ) as bar:
-                while batch := self.store.live_records(each, after, page):
+                while not (stop and stop.is_set()) and (
+                    batch := self.store.live_records(each, after, page)
+                ):
                     after = batch[-1][0].id
                     if len(predicted) > _PREDICTIONS_KEPT:
                         predicted.clear()
@@ -485,6 +493,8 @@ class CodingReview:
                         )
                         tally.skipped += len(changed) - len(stored)
                     bar.update(len(batch))
+                    if progress is not None:
+                        progress(each, replace(tally))
             counts[each] = tally
             logger.info(
                 "%s records coded again%s: %s", each, " (dry run)" if dry_run else "", tally

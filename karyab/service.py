@@ -27,6 +27,7 @@ from index.errors import VectorIndexError
 from index.vector_index import IndexPolicy, VectorIndex
 from karyab.coding_review import CodingReview, DecisionResult, RecodeCounts
 from karyab.enrich import with_occupations, with_skills
+from karyab.recode_runner import RecodeRunner
 from karyab.records import Jobseeker, Match, Vacancy
 from karyab.settings import Settings
 from matching.batch import BatchReport, batch_match, local_runner
@@ -200,6 +201,8 @@ class Karyab:
             else None
         )
         self.skills = skills
+        # Recoding passes started from the API, one at a time, on a thread of their own.
+        self.recoding = RecodeRunner(self.recode_occupations)
         self._lock = threading.RLock()
         # The store generation the in-memory indexes are known to reflect; read before they
         # load, so a write landing meanwhile is fetched again, never missed.
@@ -256,6 +259,7 @@ class Karyab:
         return cls(settings, encoder, store, occupation_coder, skills, ranker)
 
     def close(self) -> None:
+        self.recoding.close()
         self.save_indexes()
         self.store.close()
 
@@ -377,13 +381,23 @@ class Karyab:
         actor: str,
         dry_run: bool = False,
         show_progress: bool = False,
+        stop: threading.Event | None = None,
+        progress: Callable[[str, RecodeCounts], None] | None = None,
     ) -> dict[str, RecodeCounts]:
         """Code the stored records again with the cut and decisions in use
         (:meth:`CodingReview.recode`); the indexes follow. Writes go on meanwhile: a record
-        written during the pass keeps what its write gave it."""
+        written during the pass keeps what its write gave it. The API runs it in the
+        background (:attr:`recoding`)."""
         if self.coding is None:
             raise CoderUnavailableError("the occupation coder is not loaded")
-        counts = self.coding.recode(kind, actor=actor, dry_run=dry_run, show_progress=show_progress)
+        counts = self.coding.recode(
+            kind,
+            actor=actor,
+            dry_run=dry_run,
+            show_progress=show_progress,
+            stop=stop,
+            progress=progress,
+        )
         self.sync_indexes()
         return counts
 

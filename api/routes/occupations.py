@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.auth import EVERY_ROLE, Caller, allow
 from api.deps import EngineDep
@@ -16,8 +17,10 @@ from karyab.coding_review import (
     CodingReview,
     DecisionError,
     QueueItem,
+    RecodeCounts,
     ThresholdError,
 )
+from karyab.recode_runner import RecodeBusyError, RecodeJob
 from karyab.service import CoderUnavailableError, Karyab
 from models.occupation_coder import OccupationCandidate
 from models.selective_coding import MAX_TARGET_ERROR
@@ -297,7 +300,8 @@ class ThresholdRequest(BaseModel):
 def set_threshold(body: ThresholdRequest, engine: EngineDep, caller: Caller) -> object:
     """Auto-code from now on at the cut people's checks propose for the target error, in
     place of the coder's own (422 with too few checks). Records stored before keep their
-    codes until `karyab recode-occupations` codes them again."""
+    codes until a recoding pass (``POST /v1/occupations/recode``, or `karyab
+    recode-occupations`) codes them again."""
     try:
         quality = _coding(engine).apply_threshold(caller.name, body.target_error)
     except ThresholdError as error:
@@ -311,8 +315,97 @@ def set_threshold(body: ThresholdRequest, engine: EngineDep, caller: Caller) -> 
     dependencies=[Depends(allow("admin"))],
 )
 def reset_threshold(engine: EngineDep) -> object:
-    """Go back to the coder's own auto-coding cut (stored records follow with `karyab
-    recode-occupations`)."""
+    """Go back to the coder's own auto-coding cut (stored records follow with a recoding
+    pass: ``POST /v1/occupations/recode``)."""
     coding = _coding(engine)
     coding.reset_threshold()
     return QualityResponse.of(coding.quality())
+
+
+class RecodeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["vacancy", "jobseeker"] | None = Field(
+        default=None, description="Only records of this kind (both by default)"
+    )
+    dry_run: bool = Field(default=False, description="Count what would change; write nothing")
+
+
+class RecodeCountsPublic(BaseModel):
+    checked: int = Field(description="Live records read")
+    given: int = Field(description="Left alone: their codes came with them")
+    coded: int = Field(description="Had no code, have one now")
+    uncoded: int = Field(description="Below the cut now: they go to the review queue")
+    recoded: int = Field(description="Got another code")
+    restamped: int = Field(description="Same code, its source newly kept")
+    skipped: int = Field(description="Written meanwhile: coded by that write")
+
+    @classmethod
+    def of(cls, counts: RecodeCounts) -> RecodeCountsPublic:
+        return cls.model_validate(asdict(counts))
+
+
+class RecodeJobPublic(BaseModel):
+    id: int = Field(description="Passes are numbered from 1 since the service started")
+    kind: Literal["vacancy", "jobseeker"] | None
+    dry_run: bool
+    actor: str
+    state: Literal["running", "done", "stopped", "failed"] = Field(
+        description="stopped: the service shut down mid-pass (start it again: it resumes "
+        "safely, each page is stored whole)"
+    )
+    started_at: datetime
+    finished_at: datetime | None
+    counts: dict[str, RecodeCountsPublic] = Field(
+        description="By kind; while running, the pages done so far"
+    )
+    error: str | None
+
+    @classmethod
+    def of(cls, job: RecodeJob) -> RecodeJobPublic:
+        return cls(
+            id=job.id,
+            kind=job.kind,
+            dry_run=job.dry_run,
+            actor=job.actor,
+            state=job.state,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            counts={kind: RecodeCountsPublic.of(tally) for kind, tally in job.counts.items()},
+            error=job.error,
+        )
+
+
+@router.post(
+    "/recode",
+    response_model=RecodeJobPublic,
+    status_code=202,
+    dependencies=[Depends(allow("admin"))],
+)
+def start_recoding(body: RecodeRequest, engine: EngineDep, caller: Caller) -> object:
+    """Code the stored records again, in the background, with the cut and decisions in use:
+    after a new cut (``PUT /v1/occupations/threshold``) or a retrained coder. Codes that
+    came with a record never change. Follow it with ``GET /v1/occupations/recode``; 409
+    while a pass runs."""
+    _coding(engine)
+    try:
+        job = engine.recoding.start(body.kind, actor=caller.name, dry_run=body.dry_run)
+    except RecodeBusyError as error:
+        return error_response(409, "recode_running", str(error))
+    return RecodeJobPublic.of(job)
+
+
+@router.get(
+    "/recode",
+    response_model=RecodeJobPublic,
+    dependencies=[Depends(allow("admin"))],
+)
+def recoding_state(engine: EngineDep) -> object:
+    """The running recoding pass, or the last one since the service started (404 before
+    the first)."""
+    job = engine.recoding.latest()
+    if job is None:
+        return error_response(
+            404, "no_recode", "no recoding pass has run since the service started"
+        )
+    return RecodeJobPublic.of(job)

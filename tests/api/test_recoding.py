@@ -6,6 +6,8 @@ The small coder knows ten unit groups; its own cut (0.77) auto-codes «حساب�
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, replace
 
@@ -15,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from karyab.coding_review import CodingReview, RecodeCounts
+from karyab.recode_runner import RecodeBusyError, RecodeRunner
 from karyab.records import Vacancy
 from karyab.service import Karyab
 from models.encoder import HashingEncoder
@@ -172,3 +175,104 @@ def _audit():  # type: ignore[no-untyped-def]
     from storage.sql_store import WriteAudit
 
     return WriteAudit("test", "recode_occupations")
+
+
+def _finished(client: TestClient) -> dict:  # type: ignore[type-arg]
+    """The recoding pass's state once it has finished (it runs on a thread of its own)."""
+    deadline = time.monotonic() + 30
+    while (body := client.get("/v1/occupations/recode").json())["state"] == "running":
+        assert time.monotonic() < deadline, body
+        time.sleep(0.05)
+    return body
+
+
+def test_an_administrator_recodes_the_stored_records_from_the_api(
+    client: TestClient, engine: Karyab, small_coder: OccupationCoder
+) -> None:
+    missing = client.get("/v1/occupations/recode")
+    assert missing.status_code == 404 and missing.json()["error"] == "no_recode"
+    _set_cut(engine, small_coder, 0.9)
+
+    dry = client.post("/v1/occupations/recode", json={"kind": "vacancy", "dry_run": True})
+    assert dry.status_code == 202, dry.text
+    assert dry.json()["id"] == 1 and dry.json()["dry_run"] is True
+    done = _finished(client)
+    assert done["state"] == "done" and done["error"] is None and done["finished_at"]
+    assert set(done["counts"]) == {"vacancy"}
+    counted = done["counts"]["vacancy"]
+    assert (counted["checked"], counted["given"], counted["uncoded"]) == (6, 2, 2)
+    assert _coding(client, "v-acc") == ("2411", "coder")  # a dry run writes nothing
+
+    assert client.post("/v1/occupations/recode", json={}).status_code == 202
+    done = _finished(client)
+    assert done["id"] == 2 and done["state"] == "done"
+    assert done["counts"]["vacancy"] == counted
+    assert done["counts"]["jobseeker"]["checked"] == 0
+    assert _coding(client, "v-acc") == (None, None)  # below the new cut: to the queue
+    assert engine.indexes["vacancy"].get_attributes("v-acc")["isco_code"] is None
+    assert engine.store.read_audit(action="recode_occupations", limit=10)
+
+    for body in ({"kind": "employer"}, {"dry_run": "maybe"}, {"force": True}):
+        refused = client.post("/v1/occupations/recode", json=body)
+        assert refused.status_code == 422, body
+
+
+def test_one_recoding_pass_at_a_time(
+    client: TestClient, engine: Karyab, small_coder: OccupationCoder
+) -> None:
+    """A second request while a pass runs gets 409; the pass is not disturbed."""
+    entered, release = threading.Event(), threading.Event()
+    original = engine.store.recode_occupations
+
+    def held(kind, records, audit):  # type: ignore[no-untyped-def]
+        entered.set()
+        assert release.wait(30)
+        return original(kind, records, audit)
+
+    engine.store.recode_occupations = held  # type: ignore[method-assign]
+    _set_cut(engine, small_coder, 0.9)
+    assert client.post("/v1/occupations/recode", json={}).status_code == 202
+    assert entered.wait(30)
+    busy = client.post("/v1/occupations/recode", json={"dry_run": True})
+    assert busy.status_code == 409 and busy.json()["error"] == "recode_running"
+    assert "pass 1 is still running" in busy.json()["message"]
+    assert client.get("/v1/occupations/recode").json()["state"] == "running"
+    release.set()
+    assert _finished(client)["counts"]["vacancy"]["uncoded"] == 2
+
+
+def test_a_pass_stops_between_pages_and_reports_what_it_did(
+    client: TestClient, engine: Karyab, small_coder: OccupationCoder
+) -> None:
+    """Shutting down stops a pass after the page in hand; each page is stored whole."""
+    assert engine.coding is not None
+    _set_cut(engine, small_coder, 0.9)
+    stop = threading.Event()
+    seen: list[tuple[str, int]] = []
+
+    def progress(kind: str, tally: RecodeCounts) -> None:
+        seen.append((kind, tally.checked))
+        stop.set()  # as a shutdown would, during the first page
+
+    counts = engine.coding.recode(page=1, stop=stop, progress=progress)  # pages by id
+    assert seen == [("vacancy", 1)]
+    assert set(counts) == {"vacancy"} and counts["vacancy"].checked == 1
+    assert counts["vacancy"].uncoded == 1  # v-acc
+    assert _coding(client, "v-acc") == (None, None)
+    assert _coding(client, "v-acc2") == ("2411", "coder")  # not reached: left as it was
+    assert engine.coding.recode(dry_run=True)["vacancy"].uncoded == 1
+
+
+def test_the_runner_reports_a_failed_pass_and_refuses_new_ones_once_closed() -> None:
+    def failing(kind, *, actor, dry_run=False, stop=None, progress=None):  # type: ignore[no-untyped-def]
+        raise ValueError("the audit log refuses actor '09121234567'")
+
+    runner = RecodeRunner(failing)
+    job = runner.start(actor="09121234567")
+    runner.close()
+    latest = runner.latest()
+    assert latest is not None and latest.id == job.id
+    assert latest.state == "failed" and latest.error is not None
+    assert "audit log refuses" in latest.error
+    with pytest.raises(RecodeBusyError, match="shutting down"):
+        runner.start(actor="admin")

@@ -113,6 +113,7 @@ CASES: list[tuple[str | None, str, str, Any, int]] = [
     ("jobseeker", "GET", "/v1/occupations/checks", None, 403),
     ("jobseeker", "GET", "/v1/occupations/quality", None, 403),
     ("jobseeker", "PUT", "/v1/occupations/threshold", {}, 403),
+    ("jobseeker", "POST", "/v1/occupations/recode", {"dry_run": True}, 403),
     ("jobseeker", "POST", "/v1/applications", OUTCOME_TEH, 403),
     ("jobseeker", "GET", "/v1/applications", None, 200),
     ("jobseeker", "GET", "/v1/applications?jobseeker_id=js-far", None, 403),
@@ -147,6 +148,8 @@ CASES: list[tuple[str | None, str, str, Any, int]] = [
     ("office", "GET", "/v1/occupations/quality", None, ALLOWED),
     ("office", "PUT", "/v1/occupations/threshold", {}, 403),
     ("office", "DELETE", "/v1/occupations/threshold", None, 403),
+    ("office", "POST", "/v1/occupations/recode", {"dry_run": True}, 403),
+    ("office", "GET", "/v1/occupations/recode", None, 403),
     ("office", "POST", "/v1/keys", {"name": "x", "role": "analyst"}, 403),
     # an analyst: aggregates only, never a person's record
     ("analyst", "GET", "/v1/jobseekers/js-teh", None, 403),
@@ -167,6 +170,8 @@ CASES: list[tuple[str | None, str, str, Any, int]] = [
     ("analyst", "GET", "/v1/occupations/checks", None, ALLOWED),
     ("analyst", "GET", "/v1/occupations/quality", None, ALLOWED),
     ("analyst", "PUT", "/v1/occupations/threshold", {}, 403),
+    ("analyst", "POST", "/v1/occupations/recode", {"dry_run": True}, 403),
+    ("analyst", "GET", "/v1/occupations/recode", None, 403),
     # an admin: everything
     ("admin", "GET", "/v1/jobseekers/js-far", None, 200),
     ("admin", "GET", "/v1/vacancies/v-far/shortlist", None, 200),
@@ -176,6 +181,8 @@ CASES: list[tuple[str | None, str, str, Any, int]] = [
     ("admin", "GET", "/v1/audit", None, 200),
     ("admin", "PUT", "/v1/occupations/threshold", {}, ALLOWED),
     ("admin", "DELETE", "/v1/occupations/threshold", None, ALLOWED),
+    ("admin", "POST", "/v1/occupations/recode", {"dry_run": True}, ALLOWED),
+    ("admin", "GET", "/v1/occupations/recode", None, ALLOWED),
 ]
 
 
