@@ -19,7 +19,12 @@ from typing import Protocol
 import numpy as np
 
 from models.encoder import Encoder, TextKind
-from models.occupation_coder import OccupationCoder, OccupationPrediction
+from models.occupation_coder import (
+    OccupationCoder,
+    OccupationPrediction,
+    core_key,
+    occupation_key,
+)
 from models.selective_coding import cut_for_target
 
 logger = logging.getLogger(__name__)
@@ -147,6 +152,36 @@ def decision_learning_holdout(
                 rows.setdefault(f"{name}_{metric}", []).append(metrics[metric])
         logger.info("decision learning: halving %d of %d done", split + 1, splits)
     return {name: float(np.mean(values)) for name, values in rows.items()}
+
+
+def index_agreement(
+    items: Sequence[LabelledTitle],
+    coder: OccupationCoder,
+    predictions: Sequence[OccupationPrediction],
+) -> dict[str, float]:
+    """How far the coder's training titles and the labels follow the same conventions, with
+    no ranking involved: on the labelled titles whose key (or key without brackets) is a
+    training title's, verbatim, the share where a code the training data gives that title
+    is acceptable to the labels, and the coder's accuracy@1 on them. Coverage at an error
+    rate cannot be lower than the error of looking such titles up."""
+    codes_by_key: dict[str, set[str]] = {}
+    for key, code in zip(coder.keys_, coder.labels_, strict=True):
+        codes_by_key.setdefault(key, set()).add(str(code))
+    agree: list[bool] = []
+    right: list[bool] = []
+    for item, prediction in zip(items, predictions, strict=True):
+        key = occupation_key(item.title)
+        codes = codes_by_key.get(key) or codes_by_key.get(core_key(key))
+        if codes is None:
+            continue
+        agree.append(any(_hit(code, item, 4) for code in codes))
+        right.append(bool(prediction.candidates) and _hit(prediction.candidates[0].code, item, 4))
+    return {
+        "titles": float(len(agree)),
+        "share": len(agree) / len(items) if items else 0.0,
+        "lookup_agreement": float(np.mean(agree)) if agree else 0.0,
+        "coder_accuracy@1": float(np.mean(right)) if right else 0.0,
+    }
 
 
 class _Remembering:

@@ -611,6 +611,7 @@ def cmd_evaluate_occupations(args: argparse.Namespace) -> int:
         TEXT_FORMS,
         OccupationCodingEvaluator,
         decision_learning_holdout,
+        index_agreement,
         load_labelled,
     )
     from evaluation.occupation_report import write_report
@@ -648,6 +649,7 @@ def cmd_evaluate_occupations(args: argparse.Namespace) -> int:
         "encoder": coder.encoder.name,
         "decisions_learned": len(coder.learned_from_),
         "by_text_form": by_form,
+        "index_agreement": index_agreement(evaluator.items, coder, predictions),
     }
     if args.learning_splits:
         texts, codes = training_examples(taxonomy)
