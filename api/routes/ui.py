@@ -1,5 +1,5 @@
-"""The Persian web UI: a landing page, the jobseeker, office and analyst pages, their static
-files and the Noto Sans Arabic font.
+"""The Persian web UI: a landing page, the jobseeker, office, occupation-coding and analyst
+pages, their static files and the Noto Sans Arabic font.
 
 The pages are plain HTML, CSS and JavaScript from ``api/web`` (no build step, nothing fetched
 from elsewhere); their scripts call the ``/v1`` API with the key the user typed. Serving
@@ -30,11 +30,12 @@ logger = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 STATIC_DIR = WEB_DIR / "static"
-PAGES = ("jobseeker", "office", "analyst")
+PAGES = ("jobseeker", "office", "coding", "analyst")
 TITLES: dict[str, str] = {
     "home": "کاریاب",
     "jobseeker": "پیشنهاد شغل برای رزومه",
     "office": "فهرست کوتاه نامزدها",
+    "coding": "کدگذاری شغل‌ها",
     "analyst": "تحلیل بازار کار",
 }
 _STATIC_NAME = r"^[a-z0-9][a-z0-9_-]*\.(css|js|svg)$"

@@ -15,7 +15,7 @@ from karyab.service import Karyab
 from karyab.settings import Settings
 from models.encoder import HashingEncoder
 
-PAGES = ("/", "/ui/jobseeker", "/ui/office", "/ui/analyst")
+PAGES = ("/", "/ui/jobseeker", "/ui/office", "/ui/coding", "/ui/analyst")
 
 
 @pytest.fixture(scope="module")

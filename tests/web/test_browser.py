@@ -13,6 +13,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from karyab.records import Vacancy
 from tests.web.conftest import FARS, TEHRAN, WINDOW, World
 
 WAIT_S = 30
@@ -100,14 +101,14 @@ def _assert_persian_rtl(driver: WebDriver) -> None:
     assert loaded, "the served Noto Sans Arabic font did not load"
 
 
-def test_home_links_the_three_pages(browser: WebDriver, base_url: str, artifacts_dir: Path) -> None:
+def test_home_links_the_four_pages(browser: WebDriver, base_url: str, artifacts_dir: Path) -> None:
     _open(browser, base_url + "/")
     _assert_persian_rtl(browser)
     links = {
         a.get_attribute("href").removeprefix(base_url)
         for a in browser.find_elements(By.CSS_SELECTOR, "a.link-card")
     }
-    assert links == {"/ui/jobseeker", "/ui/office", "/ui/analyst"}
+    assert links == {"/ui/jobseeker", "/ui/office", "/ui/coding", "/ui/analyst"}
     assert "کلید دسترسی" in browser.find_element(By.TAG_NAME, "body").text
     _screenshot(browser, artifacts_dir, "home")
 
@@ -266,3 +267,69 @@ def test_bad_requests_show_persian_notices(
         "no notice of the forbidden call",
     )
     _screenshot(browser, artifacts_dir, "jobseeker-error")
+
+
+def test_office_codes_the_titles_the_coder_was_unsure_of(
+    browser: WebDriver, base_url: str, world: World, artifacts_dir: Path
+) -> None:
+    """Last in this file: it adds records the small coder abstains on (ten unit groups, no
+    tailors), which then wait in the review queue."""
+    tailors = [
+        Vacancy(id="v-tailor-teh", title="خیاط - خانم", text="دوخت لباس زنانه", province=TEHRAN),
+        Vacancy(id="v-tailor-far", title="خیاط", text="دوخت و تعمیر لباس", province=FARS),
+    ]
+    world.engine.add_vacancies(tailors)
+    assert all(world.engine.store.get("vacancy", v.id).isco_code is None for v in tailors)  # type: ignore[union-attr]
+
+    _open(browser, base_url + "/ui/coding")
+    _assert_persian_rtl(browser)
+    _use_key(browser, world.keys["office"])
+    item = _wait(
+        browser,  # the list reloads for the new key: the item of the last load
+        lambda d: (
+            d.find_element(By.ID, "coding-items").get_attribute("aria-busy") is None
+            and d.find_element(By.CSS_SELECTOR, "#coding-items article[data-key='خیاط']")
+        ),
+        "the tailors' title did not appear in the review queue",
+    )
+    assert "۲" in item.text  # two vacancies wait on it
+    assert item.find_elements(By.CSS_SELECTOR, "button.code-choice")  # the coder's candidates
+    facts = _wait(
+        browser,
+        lambda d: d.find_element(By.ID, "quality-facts").text,
+        "the coder's quality did not appear",
+    )
+    assert "آستانهٔ کدگذاری خودکار" in facts
+
+    code = item.find_element(By.CSS_SELECTOR, ".coding-own input")
+    status = item.find_element(By.CSS_SELECTOR, ".coding-status")
+    code.send_keys("۷۵")  # too short: caught on the page
+    item.find_element(By.CSS_SELECTOR, ".coding-own button").click()
+    assert "چهار رقم" in status.text
+    code.clear()
+    code.send_keys("۰۰۰۰")  # four digits, but no ISCO-08 unit group: the API's 422
+    item.find_element(By.CSS_SELECTOR, ".coding-own button").click()
+    _wait(browser, lambda d: "در ISCO-08 نیست" in status.text, "no notice of the unknown code")
+    code.clear()
+    code.send_keys("۷۵۳۱")  # tailors, in Persian digits
+    item.find_element(By.CSS_SELECTOR, ".coding-own button").click()
+    _wait(browser, lambda d: "ثبت شد" in status.text, "the decision was not confirmed")
+    assert "۲ پرونده" in status.text
+    assert not code.is_enabled()
+    for vacancy in tailors:
+        stored = world.engine.store.get("vacancy", vacancy.id)
+        assert stored is not None and (stored.isco_code, stored.isco_source) == ("7531", "decision")
+    _screenshot(browser, artifacts_dir, "coding")
+
+    # Recoding the stored records is an administrator's: refused to the office, in Persian.
+    browser.find_element(By.ID, "recode-start").click()
+    _wait(browser, lambda d: "اجازه" in d.find_element(By.ID, "notice").text, "no 403 notice")
+    _use_key(browser, world.keys["admin"])
+    _wait(browser, _idle("recode-start"), "the page did not settle")
+    browser.find_element(By.ID, "recode-start").click()
+    _wait(
+        browser,
+        lambda d: "پایان یافت" in d.find_element(By.ID, "recode-state").text,
+        "the recoding pass did not finish",
+    )
+    assert "آگهی:" in browser.find_element(By.ID, "recode-state").text
