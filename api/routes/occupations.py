@@ -17,7 +17,6 @@ from karyab.coding_review import (
     CodingReview,
     DecisionError,
     QueueItem,
-    RecodeCounts,
     ThresholdError,
 )
 from karyab.recode_runner import RecodeBusyError, RecodeJob
@@ -340,10 +339,6 @@ class RecodeCountsPublic(BaseModel):
     restamped: int = Field(description="Same code, its source newly kept")
     skipped: int = Field(description="Written meanwhile: coded by that write")
 
-    @classmethod
-    def of(cls, counts: RecodeCounts) -> RecodeCountsPublic:
-        return cls.model_validate(asdict(counts))
-
 
 class RecodeJobPublic(BaseModel):
     id: int = Field(description="Passes are numbered from 1 since the service started")
@@ -363,17 +358,7 @@ class RecodeJobPublic(BaseModel):
 
     @classmethod
     def of(cls, job: RecodeJob) -> RecodeJobPublic:
-        return cls(
-            id=job.id,
-            kind=job.kind,
-            dry_run=job.dry_run,
-            actor=job.actor,
-            state=job.state,
-            started_at=job.started_at,
-            finished_at=job.finished_at,
-            counts={kind: RecodeCountsPublic.of(tally) for kind, tally in job.counts.items()},
-            error=job.error,
-        )
+        return cls.model_validate(asdict(job))
 
 
 @router.post(
