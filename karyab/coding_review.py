@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -453,7 +452,7 @@ class CodingReview:
         dry_run: bool = False,
         page: int = 2_000,
         show_progress: bool = False,
-        stop: threading.Event | None = None,
+        stop: Callable[[], bool] | None = None,
         progress: Callable[[str, RecodeCounts], None] | None = None,
     ) -> dict[str, RecodeCounts]:
         """Code the stored live records again as a new record would be coded now: people's
@@ -462,15 +461,15 @@ class CodingReview:
         the codes they got on write. Only codes the coder or a decision gave change; a code
         that came with a record stays. Each page is stored in one transaction, and a record
         written since it was read is left (its write coded it), so a run can be stopped and
-        run again. ``dry_run`` counts without writing. ``stop``, once set, ends the run
-        after the page in hand; ``progress`` gets each kind's counts after every page."""
+        run again. ``dry_run`` counts without writing. ``stop`` is asked between pages, and
+        True ends the run; ``progress`` gets each kind's counts after every page."""
         threshold, _ = self.threshold()
         unsourced_cut = self._unsourced_cut()
         counts: dict[str, RecodeCounts] = {}
         # The coder's answer per title key, across pages: titles recur, and pages follow ids.
         predicted: dict[str, OccupationPrediction] = {}
         for each in (kind,) if kind else KINDS:
-            if stop and stop.is_set():
+            if stop and stop():
                 break
             total = self.store.count(each)
             tally = RecodeCounts()
@@ -478,7 +477,7 @@ class CodingReview:
             with tqdm(
                 total=total, desc=f"coding {each} records again", disable=not show_progress
             ) as bar:
-                while not (stop and stop.is_set()) and (
+                while not (stop and stop()) and (
                     batch := self.store.live_records(each, after, page)
                 ):
                     after = batch[-1][0].id

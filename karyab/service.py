@@ -204,7 +204,7 @@ class Karyab:
         )
         self.skills = skills
         # Recoding passes started from the API, one at a time, on a thread of their own.
-        self.recoding = RecodeRunner(self.recode_occupations)
+        self.recoding = RecodeRunner(self.recode_occupations, store)
         self._lock = threading.RLock()
         # The store generation the in-memory indexes are known to reflect; read before they
         # load, so a write landing meanwhile is fetched again, never missed.
@@ -383,7 +383,7 @@ class Karyab:
         actor: str,
         dry_run: bool = False,
         show_progress: bool = False,
-        stop: threading.Event | None = None,
+        stop: Callable[[], bool] | None = None,
         progress: Callable[[str, RecodeCounts], None] | None = None,
     ) -> dict[str, RecodeCounts]:
         """Code the stored records again with the cut and decisions in use

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import numpy as np
 import orjson
-from sqlalchemy import BindParameter, Select, Table, Text, bindparam, func, select
+from sqlalchemy import BindParameter, Select, Table, Text, bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
 from karyab.records import Jobseeker, Vacancy
@@ -225,6 +225,28 @@ class SnapshotStoreMixin:
             conn.execute(meta.delete().where(meta.c.key == key))
             if value is not None:
                 conn.execute(meta.insert().values(key=key, value=value))
+
+    def swap_meta_value(self, key: str, expected: str | None, value: str) -> bool:
+        """Set a small named value only if it still holds ``expected`` (None: absent), in one
+        statement, and say whether it did: of two processes claiming the same job (service
+        workers), one wins."""
+        if key == "seq":
+            raise ValueError("the store's write counter is not settable")
+        with self._write() as conn:
+            if expected is None:
+                stmt: Any = (
+                    self._insert(meta)
+                    .values(key=key, value=value)
+                    .on_conflict_do_nothing(index_elements=[meta.c.key])
+                )
+            else:
+                stmt = (
+                    update(meta)
+                    .where(meta.c.key == key, meta.c.value == expected)
+                    .values(value=value)
+                )
+            # RETURNING, not rowcount: psycopg reports -1 for an INSERT that did nothing.
+            return conn.execute(stmt.returning(meta.c.key)).first() is not None
 
     def count_snapshots(self) -> int:
         with self._read() as conn:

@@ -346,10 +346,11 @@ class RecodeJobPublic(BaseModel):
     dry_run: bool
     actor: str
     state: Literal["running", "done", "stopped", "failed"] = Field(
-        description="stopped: the service shut down mid-pass (start it again: it resumes "
-        "safely, each page is stored whole)"
+        description="stopped: the service shut down, or the worker running it died, mid-pass "
+        "(start it again: each page is stored whole)"
     )
     started_at: datetime
+    updated_at: datetime = Field(description="When the pass last wrote (after every page)")
     finished_at: datetime | None
     counts: dict[str, RecodeCountsPublic] = Field(
         description="By kind; while running, the pages done so far"

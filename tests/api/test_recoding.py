@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, replace
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from karyab.coding_review import CodingReview, RecodeCounts
-from karyab.recode_runner import RecodeBusyError, RecodeRunner
+from karyab.recode_runner import JOB_KEY, SILENT_AFTER, RecodeBusyError, RecodeJob, RecodeRunner
 from karyab.records import Vacancy
 from karyab.service import Karyab
 from models.encoder import HashingEncoder
@@ -254,7 +255,7 @@ def test_a_pass_stops_between_pages_and_reports_what_it_did(
         seen.append((kind, tally.checked))
         stop.set()  # as a shutdown would, during the first page
 
-    counts = engine.coding.recode(page=1, stop=stop, progress=progress)  # pages by id
+    counts = engine.coding.recode(page=1, stop=stop.is_set, progress=progress)  # pages by id
     assert seen == [("vacancy", 1)]
     assert set(counts) == {"vacancy"} and counts["vacancy"].checked == 1
     assert counts["vacancy"].uncoded == 1  # v-acc
@@ -263,11 +264,13 @@ def test_a_pass_stops_between_pages_and_reports_what_it_did(
     assert engine.coding.recode(dry_run=True)["vacancy"].uncoded == 1
 
 
-def test_the_runner_reports_a_failed_pass_and_refuses_new_ones_once_closed() -> None:
+def test_the_runner_reports_a_failed_pass_and_refuses_new_ones_once_closed(
+    engine: Karyab,
+) -> None:
     def failing(kind, *, actor, dry_run=False, stop=None, progress=None):  # type: ignore[no-untyped-def]
         raise ValueError("the audit log refuses actor '09121234567'")
 
-    runner = RecodeRunner(failing)
+    runner = RecodeRunner(failing, engine.store)
     job = runner.start(actor="09121234567")
     runner.close()
     latest = runner.latest()
@@ -276,3 +279,53 @@ def test_the_runner_reports_a_failed_pass_and_refuses_new_ones_once_closed() -> 
     assert "audit log refuses" in latest.error
     with pytest.raises(RecodeBusyError, match="shutting down"):
         runner.start(actor="admin")
+
+
+def test_service_workers_share_one_pass_through_the_store(
+    client: TestClient, engine: Karyab, small_coder: OccupationCoder
+) -> None:
+    """With ``serve --workers N`` each worker has its own runner: the pass one started is
+    the one every other sees and waits on."""
+    entered, release = threading.Event(), threading.Event()
+    original = engine.store.recode_occupations
+
+    def held(kind, records, audit):  # type: ignore[no-untyped-def]
+        entered.set()
+        assert release.wait(30)
+        return original(kind, records, audit)
+
+    engine.store.recode_occupations = held  # type: ignore[method-assign]
+    _set_cut(engine, small_coder, 0.9)
+    other = RecodeRunner(engine.recode_occupations, engine.store)  # another worker's
+    assert client.post("/v1/occupations/recode", json={}).status_code == 202
+    assert entered.wait(30)
+    seen = other.latest()
+    assert seen is not None and (seen.id, seen.state) == (1, "running")
+    with pytest.raises(RecodeBusyError, match="pass 1 is still running"):
+        other.start(actor="admin")
+    release.set()
+    assert _finished(client)["state"] == "done"
+    done = other.latest()
+    assert done is not None and done.state == "done" and done.counts["vacancy"].uncoded == 2
+    second = other.start(actor="admin", dry_run=True)  # the next pass, from the other worker
+    assert second.id == 2
+    other.close()
+    assert client.get("/v1/occupations/recode").json()["id"] == 2
+
+
+def test_a_pass_whose_worker_died_reads_as_stopped_and_can_be_started_again(
+    engine: Karyab,
+) -> None:
+    long_ago = datetime.now(UTC) - SILENT_AFTER - timedelta(seconds=1)
+    dead = RecodeJob(7, None, False, "admin", "running", long_ago, long_ago)
+    engine.store.set_meta_value(JOB_KEY, dead.to_json())
+    runner = RecodeRunner(engine.recode_occupations, engine.store)
+    latest = runner.latest()
+    assert latest is not None and (latest.id, latest.state) == (7, "stopped")
+    assert runner.start(actor="admin", dry_run=True).id == 8
+    deadline = time.monotonic() + 30
+    while (finished := runner.latest()) is not None and finished.state == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert finished is not None and finished.state == "done"
+    assert RecodeJob.from_json(finished.to_json()) == finished

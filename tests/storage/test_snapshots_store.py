@@ -94,6 +94,17 @@ def test_meta_values(store: SqlStore) -> None:
         store.set_meta_value("seq", "1")
 
 
+def test_a_meta_value_is_swapped_only_from_what_it_held(store: SqlStore) -> None:
+    assert store.swap_meta_value("recode_job", None, "1")  # absent: claimed
+    assert not store.swap_meta_value("recode_job", None, "2")  # another got there first
+    assert not store.swap_meta_value("recode_job", "0", "2")  # not what it holds
+    assert store.meta_value("recode_job") == "1"
+    assert store.swap_meta_value("recode_job", "1", "2")
+    assert store.meta_value("recode_job") == "2"
+    with pytest.raises(ValueError):
+        store.swap_meta_value("seq", None, "1")
+
+
 def test_snapshot_state_in_one_read(store: SqlStore) -> None:
     state, _ = store.snapshot_head("nobody", 1)
     assert (state.profile_seq, state.snapshot_seq, state.watermark, state.depth) == (None,) * 4
