@@ -218,10 +218,9 @@ def test_an_administrator_recodes_the_stored_records_from_the_api(
         assert refused.status_code == 422, body
 
 
-def test_one_recoding_pass_at_a_time(
-    client: TestClient, engine: Karyab, small_coder: OccupationCoder
-) -> None:
-    """A second request while a pass runs gets 409; the pass is not disturbed."""
+def _hold_pages(engine: Karyab) -> tuple[threading.Event, threading.Event]:
+    """Make a recoding pass wait before storing each page: the first event is set when it
+    does, and setting the second lets it go on."""
     entered, release = threading.Event(), threading.Event()
     original = engine.store.recode_occupations
 
@@ -231,6 +230,14 @@ def test_one_recoding_pass_at_a_time(
         return original(kind, records, audit)
 
     engine.store.recode_occupations = held  # type: ignore[method-assign]
+    return entered, release
+
+
+def test_one_recoding_pass_at_a_time(
+    client: TestClient, engine: Karyab, small_coder: OccupationCoder
+) -> None:
+    """A second request while a pass runs gets 409; the pass is not disturbed."""
+    entered, release = _hold_pages(engine)
     _set_cut(engine, small_coder, 0.9)
     assert client.post("/v1/occupations/recode", json={}).status_code == 202
     assert entered.wait(30)
@@ -286,15 +293,7 @@ def test_service_workers_share_one_pass_through_the_store(
 ) -> None:
     """With ``serve --workers N`` each worker has its own runner: the pass one started is
     the one every other sees and waits on."""
-    entered, release = threading.Event(), threading.Event()
-    original = engine.store.recode_occupations
-
-    def held(kind, records, audit):  # type: ignore[no-untyped-def]
-        entered.set()
-        assert release.wait(30)
-        return original(kind, records, audit)
-
-    engine.store.recode_occupations = held  # type: ignore[method-assign]
+    entered, release = _hold_pages(engine)
     _set_cut(engine, small_coder, 0.9)
     other = RecodeRunner(engine.recode_occupations, engine.store)  # another worker's
     assert client.post("/v1/occupations/recode", json={}).status_code == 202
