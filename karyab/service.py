@@ -103,16 +103,18 @@ def build_coder_encoder(settings: Settings, encoder: Encoder | None = None) -> E
     from it (sharing its tokenizer and token embeddings: about 30 MB more, not 350)."""
     if settings.encoder == "hashing":
         return encoder if isinstance(encoder, HashingEncoder) else HashingEncoder()
-    from models.convert import ensure_model
+    from models.convert import MODEL_NAME, ensure_model
 
-    report = ensure_model(settings.models_dir)
-    shared = (
-        encoder if isinstance(encoder, E5Encoder) and encoder.model_dir == report.path else None
-    )
+    if isinstance(encoder, E5Encoder) and encoder.model_dir == settings.models_dir / MODEL_NAME:
+        # build_encoder has just verified that folder (checksums of 470 MB): not again.
+        shared: E5Encoder | None = encoder
+        model_dir = encoder.model_dir
+    else:
+        shared, model_dir = None, ensure_model(settings.models_dir).path
     if shared is not None and not shared.int8 and not settings.encoder_int8:
         return shared  # float32 throughout: a text's vector is its own in any batch already
     return E5Encoder(
-        report.path,
+        model_dir,
         threads=settings.threads,
         int8=settings.encoder_int8,
         per_token=True,
