@@ -162,8 +162,8 @@ def index_agreement(
     """How far the coder's training titles and the labels follow the same conventions, with
     no ranking involved: on the labelled titles whose key (or key without brackets) is a
     training title's, verbatim, the share where a code the training data gives that title
-    is acceptable to the labels, and the coder's accuracy@1 on them. Coverage at an error
-    rate cannot be lower than the error of looking such titles up."""
+    is acceptable to the labels, and the coder's accuracy@1 on them. Where such lookups err
+    more often than the target error, the coder's surest codes, which follow them, do too."""
     codes_by_key: dict[str, set[str]] = {}
     for key, code in zip(coder.keys_, coder.labels_, strict=True):
         codes_by_key.setdefault(key, set()).add(str(code))
